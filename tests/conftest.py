@@ -1,0 +1,79 @@
+"""Shared fixtures: running the CLI in-process, and golden files.
+
+Golden files live in ``tests/golden/``; ``pytest --update-golden`` rewrites them (review the
+diff), otherwise a difference fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from threatmodel.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+MODELS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "models").glob("*.yaml"))
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files instead of comparing"
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one CLI invocation did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(autouse=True)
+def _in_repository_root(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests name files relative to the repository root, as the README does."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    yield
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Run]:
+    """Invoke ``threatmodel ARGS...`` in-process; exceptions fail the test."""
+
+    def run(*args: str, input: str | None = None) -> Run:
+        runner = CliRunner()
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """``golden(name, text)``: compare with ``tests/golden/name`` (or rewrite it)."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"missing golden file {name}; run pytest --update-golden"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs from its golden file (pytest --update-golden)"
+
+    return check
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("THREATMODEL_BDD", "auto")

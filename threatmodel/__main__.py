@@ -1,0 +1,5 @@
+"""``python -m threatmodel``."""
+
+from threatmodel.cli import main
+
+main()

@@ -1,0 +1,326 @@
+"""The whole analysis of one model: per-setting exposure with witnesses, exposure conditions,
+expectations, toggle impact and dead toggles.  Pure: takes a loaded model, returns data.
+
+Per-setting results come from the concrete closure (:mod:`threatmodel.closure`); conditions
+from the symbolic one (:mod:`threatmodel.symbolic`).  The two are independent
+implementations of the same rules, and the tests check that they agree on every setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from threatmodel import sop
+from threatmodel.closure import Closure, close
+from threatmodel.findings import Finding
+from threatmodel.graph import build_graph
+from threatmodel.loader import LoadedModel
+from threatmodel.model import Level, Model
+from threatmodel.nearest import evaluate_all, nearest_allowed
+from threatmodel.rules import Fact, Problem
+from threatmodel.settings import Mode, Setting, SettingsError, Space, make_space
+from threatmodel.symbolic import Conditions, solve
+
+DEFAULT_MAX_SETTINGS = 4096
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An expectation broken in one setting by one party."""
+
+    expectation: str
+    party: str
+    datum: str
+    level: Level
+    fact: Fact
+    """The fact behind ``level``, whose derivation is the witness."""
+
+
+@dataclass(frozen=True)
+class SettingResult:
+    """The analysis of one setting."""
+
+    setting: Setting
+    closure: Closure
+    violations: tuple[Violation, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One party's level for one datum, before and after a change of setting."""
+
+    party: str
+    datum: str
+    before: Level
+    after: Level
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What flipping one variable away from the default setting does."""
+
+    variable: str
+    value: bool
+    """The value it is flipped to."""
+    forced: Mapping[str, bool]
+    """Other variables the constraints force to change, with their new values."""
+    setting: Setting | None
+    """The resulting setting; ``None`` when no allowed setting has the flipped value."""
+    removes: tuple[Change, ...] = ()
+    adds: tuple[Change, ...] = ()
+
+
+class SettingEvaluator:
+    """Per-setting closures, shared between settings that activate the same elements."""
+
+    def __init__(self, space: Space, problem: Problem) -> None:
+        self.space = space
+        self.problem = problem
+        self.cache: dict[frozenset[str], Closure] = {}
+
+    def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
+        environment = self.space.environment(setting)
+        return frozenset(
+            element
+            for element, guard in self.problem.guards.items()
+            if evaluate_all(guard.expressions(), environment)
+        )
+
+    def __call__(self, setting: Setting) -> SettingResult:
+        active = self.active(setting)
+        closure = self.cache.get(active)
+        if closure is None:
+            closure = close(self.problem, active)
+            self.cache[active] = closure
+        violations = tuple(_violations(self.space, closure, setting))
+        return SettingResult(setting=setting, closure=closure, violations=violations)
+
+
+@dataclass
+class Analysis:
+    """Everything the reports show about one model."""
+
+    loaded: LoadedModel
+    space: Space
+    problem: Problem
+    conditions: Conditions
+    settings: list[SettingResult]
+    """Every allowed setting in product order when ``complete``; else the default setting
+    and the named scenarios."""
+    complete: bool
+    total_settings: int
+    default: SettingResult
+    default_forced: Mapping[str, bool]
+    """Variables changed from their defaults so that the default setting is allowed."""
+    scenarios: dict[str, SettingResult]
+    """Named scenarios that agree with the ``--set`` pins."""
+    impacts: list[Impact]
+    """Toggles first, then free assumptions, each sorted by name."""
+    dead_toggles: list[str]
+    condition_texts: dict[str, dict[str, dict[str, str]]]
+    """datum → party → {"plaintext": text, "ciphertext": text}."""
+    expectation_texts: dict[str, dict[str, str]]
+    """expectation → party → condition under which that party violates it."""
+    evaluator: SettingEvaluator = field(repr=False)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def model(self) -> Model:
+        """The model analysed."""
+        return self.loaded.model
+
+    def result_for(self, setting: Mapping[str, bool]) -> SettingResult:
+        """The analysis of any allowed setting (computed on demand)."""
+        return self.evaluator(dict(setting))
+
+
+def expectation_parties(model: Model, expectation_id: str) -> list[str]:
+    """The parties an expectation constrains: its party, or everyone inside its boundary."""
+    expectation = model.expectations[expectation_id]
+    if expectation.party is not None:
+        return [expectation.party]
+    inside = boundary_members(model, expectation.boundary or "")
+    return sorted(inside)
+
+
+def boundary_members(model: Model, boundary: str) -> set[str]:
+    """Parties in ``boundary`` or in any boundary nested inside it."""
+    nested = {boundary}
+    grown = True
+    while grown:
+        grown = False
+        for name, element in model.boundaries.items():
+            if element.parent in nested and name not in nested:
+                nested.add(name)
+                grown = True
+    return {p for p, party in model.parties.items() if party.boundary in nested}
+
+
+def _violations(space: Space, closure: Closure, setting: Mapping[str, bool]) -> list[Violation]:
+    model = space.model
+    environment = space.environment(setting)
+    found = []
+    for expectation_id in sorted(model.expectations):
+        expectation = model.expectations[expectation_id]
+        if not expectation.when.evaluate(environment):
+            continue
+        for party in expectation_parties(model, expectation_id):
+            level = closure.level(party, expectation.data)
+            if level.rank > expectation.allow.rank:
+                fact = closure.strongest_fact(party, expectation.data)
+                assert fact is not None
+                found.append(Violation(expectation_id, party, expectation.data, level, fact))
+    return found
+
+
+def analyze(
+    loaded: LoadedModel,
+    mode: Mode = Mode.ALL,
+    overrides: Mapping[str, bool] | None = None,
+    max_settings: int = DEFAULT_MAX_SETTINGS,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
+    """Analyse a loaded model; raise :class:`SettingsError` for impossible ``--set`` pins."""
+    model = loaded.model
+    space = make_space(model, mode, overrides)
+    problem = Problem(model, build_graph(model))
+    bdd = space.bdd()
+    allowed = space.allowed(bdd)
+    if allowed == bdd.false:
+        pins = ", ".join(f"{k}={str(v).lower()}" for k, v in sorted(space.pinned.items()))
+        raise SettingsError(f"no allowed setting has {pins}: the constraints exclude it")
+    conditions = solve(problem, space, bdd, allowed, progress)
+    evaluator = SettingEvaluator(space, problem)
+
+    nearest = nearest_allowed(space, space.default(), space.pinned)
+    if nearest is None:  # pragma: no cover - allowed is not empty, so one exists nearby
+        raise SettingsError("no allowed setting is near the default setting")
+    default_setting, default_forced = nearest
+    default = evaluator(default_setting)
+    total = bdd.count(allowed, space.variables)
+    enumerated = space.enumerate(bdd, allowed, max_settings)
+    scenarios = {}
+    for scenario_id in sorted(model.scenarios):
+        setting = space.scenario(scenario_id)
+        if space.is_allowed(setting):
+            scenarios[scenario_id] = evaluator(setting)
+    if enumerated is not None:
+        results = [evaluator(setting) for setting in enumerated]
+    else:
+        chosen = {space.key(default.setting): default}
+        for result in scenarios.values():
+            chosen.setdefault(space.key(result.setting), result)
+        results = [chosen[key] for key in sorted(chosen)]
+    impacts = _impacts(space, evaluator, default)
+    analysis = Analysis(
+        loaded=loaded,
+        space=space,
+        problem=problem,
+        conditions=conditions,
+        settings=results,
+        complete=enumerated is not None,
+        total_settings=total,
+        default=default,
+        default_forced=default_forced,
+        scenarios=scenarios,
+        impacts=impacts,
+        dead_toggles=_dead_toggles(space, conditions),
+        condition_texts=_condition_texts(problem, conditions),
+        expectation_texts=_expectation_texts(space, conditions),
+        evaluator=evaluator,
+    )
+    return analysis
+
+
+def _changes(
+    problem: Problem, before: Closure, after: Closure
+) -> tuple[list[Change], list[Change]]:
+    removes: list[Change] = []
+    adds: list[Change] = []
+    for datum in problem.data:
+        for party in problem.parties:
+            old, new = before.level(party, datum), after.level(party, datum)
+            if old is new:
+                continue
+            change = Change(party, datum, old, new)
+            (removes if new.rank < old.rank else adds).append(change)
+    return removes, adds
+
+
+def _impacts(space: Space, evaluator: SettingEvaluator, default: SettingResult) -> list[Impact]:
+    model = space.model
+    toggles = [v for v in space.variables if v in model.toggles]
+    assumptions = [v for v in space.variables if v not in model.toggles]
+    impacts = []
+    for variable in toggles + assumptions:
+        if variable in space.pinned:
+            continue
+        flipped = dict(default.setting)
+        flipped[variable] = not flipped[variable]
+        found = nearest_allowed(space, flipped, [variable])
+        if found is None:
+            impacts.append(Impact(variable, flipped[variable], {}, None))
+            continue
+        setting, forced = found
+        result = evaluator(setting)
+        removes, adds = _changes(evaluator.problem, default.closure, result.closure)
+        impacts.append(
+            Impact(variable, flipped[variable], forced, setting, tuple(removes), tuple(adds))
+        )
+    return impacts
+
+
+def _dead_toggles(space: Space, conditions: Conditions) -> list[str]:
+    bdd = conditions.bdd
+    dead = []
+    functions = [*conditions.plain.values(), *conditions.sealed.values()]
+    for toggle in sorted(space.model.toggles):
+        if toggle in space.pinned:
+            continue
+        both = bdd.restrict(conditions.allowed, {toggle: False}) & bdd.restrict(
+            conditions.allowed, {toggle: True}
+        )
+        live = False
+        if both != bdd.false:
+            for function in functions:
+                low = bdd.restrict(function, {toggle: False})
+                high = bdd.restrict(function, {toggle: True})
+                if (((low & ~high) | (high & ~low)) & both) != bdd.false:
+                    live = True
+                    break
+        if not live:
+            dead.append(toggle)
+    return dead
+
+
+def _condition_texts(
+    problem: Problem, conditions: Conditions
+) -> dict[str, dict[str, dict[str, str]]]:
+    bdd, allowed = conditions.bdd, conditions.allowed
+    texts: dict[str, dict[str, dict[str, str]]] = {datum: {} for datum in problem.data}
+    for party, datum in conditions.pairs():
+        texts[datum][party] = {
+            level.value: sop.condition_text(bdd, conditions.level(party, datum, level), allowed)
+            for level in (Level.PLAINTEXT, Level.CIPHERTEXT)
+        }
+    return texts
+
+
+def _expectation_texts(space: Space, conditions: Conditions) -> dict[str, dict[str, str]]:
+    bdd, allowed = conditions.bdd, conditions.allowed
+    model = space.model
+    texts: dict[str, dict[str, str]] = {}
+    for expectation_id in sorted(model.expectations):
+        expectation = model.expectations[expectation_id]
+        when = space.compile(bdd, expectation.when)
+        above = Level.CIPHERTEXT if expectation.allow is Level.NONE else Level.PLAINTEXT
+        per_party = {}
+        for party in expectation_parties(model, expectation_id):
+            if expectation.allow is Level.PLAINTEXT:
+                violated = bdd.false
+            else:
+                violated = when & conditions.at_least(party, expectation.data, above)
+            per_party[party] = sop.condition_text(bdd, violated, allowed)
+        texts[expectation_id] = per_party
+    return texts

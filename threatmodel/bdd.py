@@ -1,0 +1,129 @@
+"""Binary decision diagrams over a model's free variables, from the ``dd`` package.
+
+``dd.cudd`` (CUDD, compiled, in ``dd``'s wheels) is used when it imports; otherwise the
+pure-Python ``dd.autoref``.  Both have the same API.  ``THREATMODEL_BDD=autoref`` forces the
+pure-Python backend (tests use it to check that both agree).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from threatmodel import expr
+
+Function = Any
+"""A BDD node of the chosen backend (``dd`` is untyped)."""
+
+
+def _backend_module(name: str) -> Any:
+    if name in ("auto", "cudd"):
+        try:
+            from dd import cudd
+
+            return cudd
+        except ImportError:
+            if name == "cudd":
+                raise
+    from dd import autoref
+
+    return autoref
+
+
+class Bdd:
+    """A BDD manager with the variables declared in a fixed order."""
+
+    def __init__(self, variables: Iterable[str], backend: str | None = None) -> None:
+        chosen = backend or os.environ.get("THREATMODEL_BDD", "auto")
+        module = _backend_module(chosen)
+        self.backend: str = module.__name__.rsplit(".", 1)[-1]
+        self.manager: Any = module.BDD()
+        self.variables: tuple[str, ...] = ()
+        self.declare(variables)
+        self.true: Function = self.manager.true
+        self.false: Function = self.manager.false
+
+    def declare(self, variables: Iterable[str]) -> None:
+        """Add variables (those already declared are ignored)."""
+        new = [name for name in variables if name not in self.variables]
+        if new:
+            self.manager.declare(*new)
+            self.variables = (*self.variables, *new)
+
+    def var(self, name: str) -> Function:
+        """The function that is true exactly when ``name`` is."""
+        return self.manager.var(name)
+
+    def literal(self, name: str, value: bool) -> Function:
+        """``name`` when ``value``, else ``not name``."""
+        node = self.manager.var(name)
+        return node if value else ~node
+
+    def cube(self, values: Mapping[str, bool]) -> Function:
+        """Conjunction of literals fixing ``values``."""
+        result = self.true
+        for name in sorted(values):
+            result &= self.literal(name, values[name])
+        return result
+
+    def compile(self, node: expr.Node, constants: Mapping[str, bool]) -> Function:
+        """The function of an expression; names in ``constants`` are replaced by their value."""
+        if isinstance(node, expr.Const):
+            return self.true if node.value else self.false
+        if isinstance(node, expr.Name):
+            if node.name in constants:
+                return self.true if constants[node.name] else self.false
+            return self.var(node.name)
+        if isinstance(node, expr.Not):
+            return ~self.compile(node.operand, constants)
+        if isinstance(node, expr.And):
+            result = self.true
+            for operand in node.operands:
+                result &= self.compile(operand, constants)
+                if result == self.false:
+                    break
+            return result
+        result = self.false
+        for operand in node.operands:
+            result |= self.compile(operand, constants)
+            if result == self.true:
+                break
+        return result
+
+    def restrict(self, function: Function, values: Mapping[str, bool]) -> Function:
+        """Cofactor: ``function`` with the variables of ``values`` fixed."""
+        if not values:
+            return function
+        return self.manager.let(dict(values), function)
+
+    def count(self, function: Function, variables: Iterable[str]) -> int:
+        """Number of assignments to ``variables`` that satisfy ``function``."""
+        names = list(variables)
+        if function == self.false:
+            return 0
+        if not names:
+            return 1
+        return int(self.manager.count(function, nvars=len(names)))
+
+    def assignments(
+        self, function: Function, variables: Iterable[str]
+    ) -> Iterator[dict[str, bool]]:
+        """Every satisfying assignment to ``variables`` (unordered)."""
+        names = list(variables)
+        if function == self.false:
+            return
+        if not names:
+            yield {}
+            return
+        yield from self.manager.pick_iter(function, care_vars=names)
+
+    def support(self, function: Function) -> set[str]:
+        """Variables ``function`` depends on."""
+        return set(self.manager.support(function))
+
+    def evaluate(self, function: Function, values: Mapping[str, bool]) -> bool:
+        """Truth value of ``function`` under ``values``, which gives every support variable."""
+        needed = {name: values[name] for name in self.support(function)}
+        result = self.manager.let(needed, function) if needed else function
+        return bool(result == self.true)

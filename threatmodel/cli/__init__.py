@@ -1,0 +1,38 @@
+"""The ``threatmodel`` command line: one module per command, registered here.
+
+Exit status: 0 success; 1 the check found what it looks for; 2 bad usage or invalid input.
+This package is the only place that prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from threatmodel import __version__
+from threatmodel.cli.analyze import analyze, explain
+from threatmodel.cli.common import EPILOG, EXIT_INVALID
+from threatmodel.cli.validate import schema, validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.version_option(__version__, prog_name="threatmodel")
+def cli() -> None:
+    """Who can read what, in every setting of a data-flow threat model, and why."""
+
+
+for _command in (validate, analyze, explain, schema):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console entry point; never shows a traceback unless THREATMODEL_DEBUG is set."""
+    try:
+        cli(prog_name="threatmodel")
+    except Exception as exc:  # the last line of defence: report, never a traceback
+        if os.environ.get("THREATMODEL_DEBUG"):
+            raise
+        click.echo(f"threatmodel: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INVALID)

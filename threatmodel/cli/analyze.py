@@ -1,0 +1,84 @@
+"""``threatmodel analyze`` and ``threatmodel explain``."""
+
+from __future__ import annotations
+
+import click
+
+from threatmodel.analysis import DEFAULT_MAX_SETTINGS
+from threatmodel.checks import run_checks
+from threatmodel.cli.common import EPILOG, emit, run_analysis, set_options, use_color
+from threatmodel.diagnostics import did_you_mean
+from threatmodel.explain import explain as explain_exposure
+from threatmodel.report import WRITERS
+from threatmodel.report.explain import explanation_json, explanation_text
+
+
+@click.command("analyze", epilog=EPILOG)
+@click.argument("model", metavar="MODEL")
+@set_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(WRITERS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+@click.option(
+    "--max-settings",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_SETTINGS,
+    show_default=True,
+    help="List every allowed setting up to this many; beyond, only the default setting "
+    "and scenarios (conditions always carry the full answer).",
+)
+def analyze(
+    model: str,
+    assignments: tuple[str, ...],
+    mode: str,
+    output_format: str,
+    output: str | None,
+    max_settings: int,
+) -> None:
+    """Who reads which data in which settings: conditions, the default setting's matrix,
+    toggle impact, violated expectations and findings."""
+    analysis = run_analysis(model, mode, assignments, max_settings)
+    analysis.findings = run_checks(analysis)
+    emit(WRITERS[output_format](analysis, color=use_color(output)), output)
+
+
+@click.command(epilog=EPILOG)
+@click.argument("model", metavar="MODEL")
+@click.option("--party", required=True, help="The party whose access is explained.")
+@click.option("--data", "datum", required=True, help="The datum (or key) explained.")
+@set_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def explain(
+    model: str,
+    party: str,
+    datum: str,
+    assignments: tuple[str, ...],
+    mode: str,
+    output_format: str,
+) -> None:
+    """Why PARTY gets DATA: its condition per level and a derivation for each way."""
+    analysis = run_analysis(model, mode, assignments)
+    if party not in analysis.model.parties:
+        hint = did_you_mean(party, analysis.model.parties)
+        raise click.BadParameter(f"unknown party '{party}'{hint}", param_hint="--party")
+    if datum not in analysis.problem.data:
+        hint = did_you_mean(datum, analysis.problem.data)
+        raise click.BadParameter(f"unknown datum '{datum}'{hint}", param_hint="--data")
+    explanation = explain_exposure(analysis, party, datum)
+    if output_format == "json":
+        emit(explanation_json(analysis, explanation), None)
+    else:
+        emit(explanation_text(analysis, explanation), None)

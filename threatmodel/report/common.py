@@ -1,0 +1,135 @@
+"""What every report format shows, computed once: grouped conditions, impact lines,
+violated expectations with an example setting and witness.
+
+Writers only lay this out, so text, markdown and JSON cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import islice
+
+from threatmodel.analysis import Analysis, Change, SettingResult
+from threatmodel.bdd import Function
+from threatmodel.model import Level
+from threatmodel.settings import Setting
+from threatmodel.witness import witness_steps, witness_text
+
+EXAMPLE_SEARCH_LIMIT = 10_000
+"""Most satisfying settings examined when choosing an example setting."""
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    """Parties that get a datum under the same conditions."""
+
+    parties: tuple[str, ...]
+    plaintext: str
+    ciphertext: str
+
+
+def condition_rows(analysis: Analysis, datum: str) -> list[ConditionRow]:
+    """Parties grouped by identical (plaintext, ciphertext) conditions, most exposed first."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for party, texts in sorted(analysis.condition_texts[datum].items()):
+        key = (texts[Level.PLAINTEXT.value], texts[Level.CIPHERTEXT.value])
+        groups.setdefault(key, []).append(party)
+    rows = [ConditionRow(tuple(parties), key[0], key[1]) for key, parties in groups.items()]
+    rank = {"always": 0, "never": 2}
+    rows.sort(key=lambda r: (rank.get(r.plaintext, 1), rank.get(r.ciphertext, 1), r.parties))
+    return rows
+
+
+def setting_text(analysis: Analysis, setting: Mapping[str, bool]) -> str:
+    """``ai_chat=true, e2ee=false`` (every variable), or ``(no variables)``."""
+    return analysis.space.describe(setting) or "(no variables)"
+
+
+def change_text(change: Change) -> str:
+    """``servers: dm_text plaintext → ciphertext``."""
+    return f"{change.party}: {change.datum} {change.before.value} → {change.after.value}"
+
+
+def example_setting(analysis: Analysis, function: Function) -> Setting | None:
+    """An allowed setting in ``function``, as close to the default setting as found."""
+    bdd = analysis.conditions.bdd
+    target = function & analysis.conditions.allowed
+    if target == bdd.false:
+        return None
+    default = analysis.default.setting
+    variables = analysis.space.variables
+    care = sorted(bdd.support(target))
+    best: tuple[int, tuple[bool, ...]] | None = None
+    best_setting: Setting | None = None
+    for partial in islice(bdd.assignments(target, care), EXAMPLE_SEARCH_LIMIT):
+        setting = {**default, **partial}
+        distance = sum(setting[name] != default[name] for name in variables)
+        key = (distance, analysis.space.key(setting))
+        if best is None or key < best:
+            best, best_setting = key, setting
+    return best_setting
+
+
+@dataclass(frozen=True)
+class ViolationReport:
+    """An expectation that fails in some allowed setting."""
+
+    expectation: str
+    title: str
+    parties: tuple[tuple[str, str], ...]
+    """(party, condition under which it breaks the expectation), for parties that do."""
+    example: SettingResult | None
+    """A setting where it fails, nearest to the default setting."""
+    example_party: str | None
+    witness: tuple[str, ...]
+    witness_lines: tuple[str, ...]
+
+
+def expectation_reports(analysis: Analysis) -> tuple[list[ViolationReport], list[str]]:
+    """Violated expectations with an example, and the ids of those that always hold."""
+    violated: list[ViolationReport] = []
+    holding: list[str] = []
+    model = analysis.model
+    bdd = analysis.conditions.bdd
+    for expectation_id, per_party in sorted(analysis.expectation_texts.items()):
+        breaking = tuple((p, text) for p, text in sorted(per_party.items()) if text != "never")
+        if not breaking:
+            holding.append(expectation_id)
+            continue
+        expectation = model.expectations[expectation_id]
+        union = bdd.false
+        when = analysis.space.compile(bdd, expectation.when)
+        above = Level.CIPHERTEXT if expectation.allow is Level.NONE else Level.PLAINTEXT
+        for breaker, _ in breaking:
+            union |= when & analysis.conditions.at_least(breaker, expectation.data, above)
+        setting = example_setting(analysis, union)
+        example = analysis.result_for(setting) if setting is not None else None
+        party: str | None = None
+        witness: tuple[str, ...] = ()
+        lines: tuple[str, ...] = ()
+        if example is not None:
+            mine = [v for v in example.violations if v.expectation == expectation_id]
+            if mine:
+                first = mine[0]
+                party = first.party
+                witness = tuple(witness_steps(model, example.closure, first.fact))
+                lines = tuple(witness_text(model, example.closure, first.fact))
+        violated.append(
+            ViolationReport(
+                expectation=expectation_id,
+                title=expectation.title or expectation_id,
+                parties=breaking,
+                example=example,
+                example_party=party,
+                witness=witness,
+                witness_lines=lines,
+            )
+        )
+    return violated, holding
+
+
+def exposure_cell(result: SettingResult, party: str, datum: str) -> str:
+    """``plaintext``, ``ciphertext`` or ``—`` for one cell of the matrix."""
+    level = result.closure.level(party, datum)
+    return "—" if level is Level.NONE else level.value

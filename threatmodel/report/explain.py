@@ -1,0 +1,51 @@
+"""Rendering of ``explain``: text for people, JSON for tools."""
+
+from __future__ import annotations
+
+import json
+
+from threatmodel.analysis import Analysis
+from threatmodel.explain import Explanation
+from threatmodel.report.common import setting_text
+from threatmodel.witness import wrap_chain
+
+WIDTH = 100
+
+
+def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
+    """Conditions per level, then each way with its example setting and derivation."""
+    party, datum = explanation.party, explanation.datum
+    lines = [f"{party} and {datum}"]
+    for level, condition in explanation.conditions.items():
+        if condition != "never":
+            when = "always" if condition == "always" else f"when {condition}"
+            lines.append(f"  {level}: {when}")
+    if not explanation.ways:
+        lines.append(f"  {party} never gets {datum} in any allowed setting")
+    for number, way in enumerate(explanation.ways, start=1):
+        lines.append("")
+        what = "plaintext" if way.level.value == "plaintext" else "ciphertext only"
+        lines.append(f"way {number}: {what} when {way.condition}")
+        lines.append(f"  e.g. {setting_text(analysis, way.setting)}")
+        for line in way.lines:
+            lines += wrap_chain("    " + line, WIDTH)
+    return "\n".join(lines) + "\n"
+
+
+def explanation_json(analysis: Analysis, explanation: Explanation) -> str:
+    """The explanation as JSON."""
+    document = {
+        "party": explanation.party,
+        "data": explanation.datum,
+        "conditions": explanation.conditions,
+        "ways": [
+            {
+                "level": way.level.value,
+                "condition": way.condition,
+                "values": way.setting,
+                "witness": list(way.steps),
+            }
+            for way in explanation.ways
+        ],
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
