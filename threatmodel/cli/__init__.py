@@ -13,7 +13,10 @@ import click
 
 from threatmodel import __version__
 from threatmodel.cli.analyze import analyze, explain
+from threatmodel.cli.check import check, rules
 from threatmodel.cli.common import EPILOG, EXIT_INVALID
+from threatmodel.cli.diff import diff
+from threatmodel.cli.render import render
 from threatmodel.cli.validate import schema, validate
 
 
@@ -23,7 +26,7 @@ def cli() -> None:
     """Who can read what, in every setting of a data-flow threat model, and why."""
 
 
-for _command in (validate, analyze, explain, schema):
+for _command in (validate, analyze, explain, check, render, diff, rules, schema):
     cli.add_command(_command)
 
 
