@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from threatmodel import sop
+from threatmodel.bdd import Function
 from threatmodel.closure import Closure, close
 from threatmodel.findings import Finding
 from threatmodel.graph import build_graph
@@ -213,6 +214,7 @@ def analyze(
             chosen.setdefault(space.key(result.setting), result)
         results = [chosen[key] for key in sorted(chosen)]
     impacts = _impacts(space, evaluator, default)
+    printer = ConditionPrinter(conditions)
     analysis = Analysis(
         loaded=loaded,
         space=space,
@@ -226,8 +228,8 @@ def analyze(
         scenarios=scenarios,
         impacts=impacts,
         dead_toggles=_dead_toggles(space, conditions),
-        condition_texts=_condition_texts(problem, conditions),
-        expectation_texts=_expectation_texts(space, conditions),
+        condition_texts=_condition_texts(problem, conditions, printer),
+        expectation_texts=_expectation_texts(space, conditions, printer),
         evaluator=evaluator,
     )
     return analysis
@@ -294,21 +296,37 @@ def _dead_toggles(space: Space, conditions: Conditions) -> list[str]:
     return dead
 
 
+class ConditionPrinter:
+    """Condition texts, computed once per distinct function (many parties share one)."""
+
+    def __init__(self, conditions: Conditions) -> None:
+        self.conditions = conditions
+        self.cache: dict[Function, str] = {}
+
+    def __call__(self, function: Function) -> str:
+        text = self.cache.get(function)
+        if text is None:
+            text = sop.condition_text(self.conditions.bdd, function, self.conditions.allowed)
+            self.cache[function] = text
+        return text
+
+
 def _condition_texts(
-    problem: Problem, conditions: Conditions
+    problem: Problem, conditions: Conditions, printer: ConditionPrinter
 ) -> dict[str, dict[str, dict[str, str]]]:
-    bdd, allowed = conditions.bdd, conditions.allowed
     texts: dict[str, dict[str, dict[str, str]]] = {datum: {} for datum in problem.data}
     for party, datum in conditions.pairs():
         texts[datum][party] = {
-            level.value: sop.condition_text(bdd, conditions.level(party, datum, level), allowed)
+            level.value: printer(conditions.level(party, datum, level))
             for level in (Level.PLAINTEXT, Level.CIPHERTEXT)
         }
     return texts
 
 
-def _expectation_texts(space: Space, conditions: Conditions) -> dict[str, dict[str, str]]:
-    bdd, allowed = conditions.bdd, conditions.allowed
+def _expectation_texts(
+    space: Space, conditions: Conditions, printer: ConditionPrinter
+) -> dict[str, dict[str, str]]:
+    bdd = conditions.bdd
     model = space.model
     texts: dict[str, dict[str, str]] = {}
     for expectation_id in sorted(model.expectations):
@@ -321,6 +339,6 @@ def _expectation_texts(space: Space, conditions: Conditions) -> dict[str, dict[s
                 violated = bdd.false
             else:
                 violated = when & conditions.at_least(party, expectation.data, above)
-            per_party[party] = sop.condition_text(bdd, violated, allowed)
+            per_party[party] = printer(violated)
         texts[expectation_id] = per_party
     return texts

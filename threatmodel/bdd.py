@@ -8,6 +8,7 @@ pure-Python backend (tests use it to check that both agree).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -29,6 +30,29 @@ def _backend_module(name: str) -> Any:
     from dd import autoref
 
     return autoref
+
+
+def _is_release_noise(unraisable: Any) -> bool:
+    """Whether an unraisable exception is ``dd`` complaining, while a manager is freed,
+    that BDD nodes it owned were still referenced (they are freed right after)."""
+    where = repr(getattr(unraisable, "object", ""))
+    return "dd." in where and ("__dealloc__" in where or "__del__" in where)
+
+
+def quiet_release_noise() -> None:
+    """Stop ``dd``'s manager teardown messages from reaching standard error.
+
+    Managers and their nodes are freed together at exit or by the garbage collector, in an
+    order Python does not guarantee; ``dd`` then reports a harmless assertion that would
+    look like a crash to users.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not _is_release_noise(unraisable):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 class Bdd:

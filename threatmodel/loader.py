@@ -109,30 +109,33 @@ def _one_per_location(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _duplicate_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
-    first: dict[str, str] = {}
-    problems = []
+    """Ids defined in more than one section: each later definition (in file order) is an
+    error pointing back at the first."""
+    sections_of: dict[str, list[str]] = {}
     for section in SECTION_KINDS:
         elements = raw.get(section)
-        if not isinstance(elements, dict):
+        if isinstance(elements, dict):
+            for element_id in elements:
+                if isinstance(element_id, str):
+                    sections_of.setdefault(element_id, []).append(section)
+    problems: list[Diagnostic] = []
+    for element_id, sections in sections_of.items():
+        if len(sections) < 2:
             continue
-        for element_id in elements:
-            if not isinstance(element_id, str):
-                continue
-            if element_id not in first:
-                first[element_id] = section
-                continue
-            other_section = first[element_id]
-            other = source.locate((other_section, element_id), key=True)
-            kind = _singular(SECTION_KINDS[other_section])
-            label = "an access" if kind == "access" else f"a {kind}"
-            problems.append(
-                Diagnostic(
-                    source.locate((section, element_id), key=True),
-                    f"duplicate id '{element_id}': already defined as {label} "
-                    f"at line {other.line}, column {other.column}; ids are unique "
-                    "across the whole file",
-                )
+        places = sorted(
+            (source.locate((section, element_id), key=True), section) for section in sections
+        )
+        first, first_section = places[0]
+        kind = _singular(SECTION_KINDS[first_section])
+        label = "an access" if kind == "access" else f"a {kind}"
+        problems.extend(
+            Diagnostic(
+                location,
+                f"duplicate id '{element_id}': already defined as {label} at line "
+                f"{first.line}, column {first.column}; ids are unique across the whole file",
             )
+            for location, _ in places[1:]
+        )
     return problems
 
 

@@ -548,7 +548,8 @@ class Expectation(Element):
     @model_validator(mode="after")
     def _one_subject(self) -> Expectation:
         if (self.party is None) == (self.boundary is None):
-            raise _fail([TypedProblem("an expectation names exactly one of 'party' or 'boundary'")])
+            message = "an expectation names exactly one of 'party' or 'boundary'"
+            raise _fail([TypedProblem(message, on_key=True)])
         return self
 
 
@@ -614,6 +615,19 @@ class Model(_Strict):
         default_factory=dict, description="Assertions checked in every setting."
     )
     scenarios: dict[Id, Scenario] = Field(default_factory=dict, description="Named settings.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        """A section written with nothing under it (``access:``) is an empty section."""
+        if isinstance(data, dict) and any(
+            data.get(section, {}) is None for section in SECTION_KINDS
+        ):
+            return {
+                key: ({} if value is None and key in SECTION_KINDS else value)
+                for key, value in data.items()
+            }
+        return data
 
     def datum_ids(self) -> list[str]:
         """Ids of every datum, keys included, sorted."""

@@ -157,10 +157,23 @@ def _diag(path: str, line: int, column: int, message: str) -> Diagnostic:
 class _Frame:
     """A mapping or sequence being filled."""
 
-    __slots__ = ("anchor", "container", "has_key", "is_map", "keys", "path", "pending", "size")
+    __slots__ = (
+        "anchor",
+        "container",
+        "has_key",
+        "is_key",
+        "is_map",
+        "keys",
+        "path",
+        "pending",
+        "size",
+    )
 
-    def __init__(self, container: dict[str, Any] | list[Any], path: Path, anchor: Any) -> None:
+    def __init__(
+        self, container: dict[str, Any] | list[Any], path: Path, anchor: Any, is_key: bool
+    ) -> None:
         self.container = container
+        self.is_key = is_key
         self.is_map = isinstance(container, dict)
         self.path = path
         self.anchor = anchor
@@ -243,9 +256,9 @@ class _Composer:
                     self._check_tag(event.tag, line, column)
                 if len(stack) >= MAX_DEPTH:
                     raise YamlFatal(line, column, f"nesting is deeper than {MAX_DEPTH} levels")
-                if stack and stack[-1].is_map and not stack[-1].has_key:
+                is_key = bool(stack) and stack[-1].is_map and not stack[-1].has_key
+                if is_key:
                     self.problem(line, column, "mapping keys must be plain text")
-                    self._key(stack[-1], None, line, column, False)
                     node = None
                 else:
                     node = self._value_path()
@@ -254,12 +267,15 @@ class _Composer:
                 elif len(node) <= self.depth:
                     values[node] = (line, column)
                 container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
-                stack.append(_Frame(container, node, event.anchor))
+                stack.append(_Frame(container, node, event.anchor, is_key))
             elif kind in ends:
                 frame = stack.pop()
                 if frame.anchor:
                     self.anchors[frame.anchor] = (frame.container, frame.size)
-                self._attach(frame.container, frame.size)
+                if frame.is_key:
+                    self._key(stack[-1], None, line, column, False)
+                else:
+                    self._attach(frame.container, frame.size)
             elif kind is alias_event:
                 self._alias(event.anchor, line, column)
             elif kind is yaml.DocumentStartEvent:
@@ -351,7 +367,10 @@ class _Composer:
             )
         stack = self.stack
         if stack and stack[-1].is_map and not stack[-1].has_key:
-            self._key(stack[-1], value, line, column, not isinstance(value, dict | list))
+            scalar = not isinstance(value, dict | list)
+            if not scalar:
+                self.problem(line, column, "mapping keys must be plain text")
+            self._key(stack[-1], value, line, column, scalar)
             return
         node = self._value_path()
         if node is not None and len(node) <= self.depth:

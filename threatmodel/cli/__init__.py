@@ -12,6 +12,7 @@ import sys
 import click
 
 from threatmodel import __version__
+from threatmodel.bdd import quiet_release_noise
 from threatmodel.cli.analyze import analyze, explain
 from threatmodel.cli.check import check, rules
 from threatmodel.cli.common import EPILOG, EXIT_INVALID
@@ -32,6 +33,7 @@ for _command in (validate, analyze, explain, check, render, diff, rules, schema)
 
 def main() -> None:
     """Console entry point; never shows a traceback unless THREATMODEL_DEBUG is set."""
+    quiet_release_noise()
     try:
         cli(prog_name="threatmodel")
     except Exception as exc:  # the last line of defence: report, never a traceback

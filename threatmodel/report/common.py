@@ -6,7 +6,7 @@ Writers only lay this out, so text, markdown and JSON cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
@@ -46,9 +46,17 @@ def setting_text(analysis: Analysis, setting: Mapping[str, bool]) -> str:
     return analysis.space.describe(setting) or "(no variables)"
 
 
-def change_text(change: Change) -> str:
-    """``servers: dm_text plaintext → ciphertext``."""
-    return f"{change.party}: {change.datum} {change.before.value} → {change.after.value}"
+def change_texts(changes: Iterable[Change]) -> list[str]:
+    """``servers: dm_text, ai_prompt plaintext → none``, one line per party and change."""
+    grouped: dict[tuple[str, Level, Level], list[str]] = {}
+    for change in changes:
+        grouped.setdefault((change.party, change.before, change.after), []).append(change.datum)
+    return [
+        f"{party}: {', '.join(sorted(data))} {before.value} → {after.value}"
+        for (party, before, after), data in sorted(
+            grouped.items(), key=lambda item: (item[0][0], -item[0][1].rank, -item[0][2].rank)
+        )
+    ]
 
 
 def example_setting(analysis: Analysis, function: Function) -> Setting | None:

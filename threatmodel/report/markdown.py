@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from threatmodel.analysis import Analysis
 from threatmodel.report.common import (
-    change_text,
+    change_texts,
     condition_rows,
     expectation_reports,
     exposure_cell,
@@ -69,8 +69,8 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
             if not impact.removes and not impact.adds:
                 head += ": no exposure changes"
             out.append(head)
-            out += [f"  - removes {change_text(c)}" for c in impact.removes]
-            out += [f"  - adds {change_text(c)}" for c in impact.adds]
+            out += [f"  - removes {text}" for text in change_texts(impact.removes)]
+            out += [f"  - adds {text}" for text in change_texts(impact.adds)]
         if analysis.dead_toggles:
             dead = ", ".join(f"`{t}`" for t in analysis.dead_toggles)
             out += ["", f"Toggles that change no exposure: {dead}"]
@@ -78,7 +78,8 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
         violated, holding = expectation_reports(analysis)
         out += ["", "## Expectations", ""]
         for report in violated:
-            out.append(f"- ✗ **`{report.expectation}`**: {_cell(report.title)}")
+            title = f": {_cell(report.title)}" if report.title != report.expectation else ""
+            out.append(f"- ✗ **`{report.expectation}`**{title}")
             out += [f"  - {party} breaks it when {_code(c)}" for party, c in report.parties]
             if report.example is not None and report.witness_lines:
                 out.append(
@@ -86,8 +87,9 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
                 )
                 out += ["", "    ```", *(f"    {line}" for line in report.witness_lines), "    ```"]
         for expectation_id in holding:
-            title = model.expectations[expectation_id].title or expectation_id
-            out.append(f"- ✓ `{expectation_id}`: {_cell(title)}")
+            holding_title = model.expectations[expectation_id].title
+            suffix = f": {_cell(holding_title)}" if holding_title else ""
+            out.append(f"- ✓ `{expectation_id}`{suffix}")
     if analysis.findings:
         out += [
             "",

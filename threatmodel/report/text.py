@@ -14,7 +14,7 @@ import click
 from threatmodel.analysis import Analysis, Impact
 from threatmodel.model import Level
 from threatmodel.report.common import (
-    change_text,
+    change_texts,
     condition_rows,
     expectation_reports,
     exposure_cell,
@@ -205,8 +205,8 @@ def _impact(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     lines = [style["head"]("TOGGLE IMPACT (each flipped from the default setting)"), ""]
     for impact in analysis.impacts:
         lines += _wrap(_impact_heading(analysis, impact), 4, "  ")
-        lines += [f"    {style['good']('−')} {change_text(c)}" for c in impact.removes]
-        lines += [f"    {style['bad']('+')} {change_text(c)}" for c in impact.adds]
+        lines += [f"    {style['good']('−')} {text}" for text in change_texts(impact.removes)]
+        lines += [f"    {style['bad']('+')} {text}" for text in change_texts(impact.adds)]
     if analysis.dead_toggles:
         lines.append("")
         lines += _wrap(

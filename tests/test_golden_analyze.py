@@ -1,0 +1,49 @@
+"""Golden files for every output format of ``analyze`` (and ``explain``) on every shipped model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conftest import MODELS, Run
+from threatmodel.report import WRITERS
+
+SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
+
+
+def test_every_format_has_a_writer_and_a_suffix() -> None:
+    assert set(WRITERS) == set(SUFFIX)
+
+
+@pytest.mark.parametrize("output_format", sorted(SUFFIX))
+@pytest.mark.parametrize("model", MODELS)
+def test_analyze_output_matches_golden(
+    model: str,
+    output_format: str,
+    run_cli: Callable[..., Run],
+    golden: Callable[[str, str], None],
+) -> None:
+    result = run_cli("analyze", model, "--format", output_format)
+    assert result.exit_code == 0, result.stderr
+    name = model.removeprefix("models/").removesuffix(".yaml")
+    golden(f"analyze/{name}.{SUFFIX[output_format]}", result.stdout)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_analyze_is_deterministic(model: str, run_cli: Callable[..., Run]) -> None:
+    first = run_cli("analyze", model, "--format", "json").stdout
+    assert run_cli("analyze", model, "--format", "json").stdout == first
+
+
+def test_explain_output_matches_golden(
+    run_cli: Callable[..., Run], golden: Callable[[str, str], None]
+) -> None:
+    model = "models/assistant_messenger.yaml"
+    for party, datum in [("law_enforcement", "dm_text"), ("training_store", "ai_reply")]:
+        for output_format, suffix in [("text", "txt"), ("json", "json")]:
+            result = run_cli(
+                "explain", model, "--party", party, "--data", datum, "--format", output_format
+            )
+            assert result.exit_code == 0, result.stderr
+            golden(f"explain/assistant_messenger.{party}.{datum}.{suffix}", result.stdout)
