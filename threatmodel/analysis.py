@@ -314,11 +314,18 @@ class ConditionPrinter:
 def _condition_texts(
     problem: Problem, conditions: Conditions, printer: ConditionPrinter
 ) -> dict[str, dict[str, dict[str, str]]]:
-    texts: dict[str, dict[str, dict[str, str]]] = {datum: {} for datum in problem.data}
-    for party, datum in conditions.pairs():
-        texts[datum][party] = {
-            level.value: printer(conditions.level(party, datum, level))
-            for level in (Level.PLAINTEXT, Level.CIPHERTEXT)
+    exposed = set(conditions.pairs())
+    unexposed = {Level.PLAINTEXT.value: sop.NEVER, Level.CIPHERTEXT.value: sop.NEVER}
+    texts: dict[str, dict[str, dict[str, str]]] = {}
+    for datum in problem.data:
+        texts[datum] = {
+            party: {
+                level.value: printer(conditions.level(party, datum, level))
+                for level in (Level.PLAINTEXT, Level.CIPHERTEXT)
+            }
+            if (party, datum) in exposed
+            else dict(unexposed)
+            for party in problem.parties
         }
     return texts
 

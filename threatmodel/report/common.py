@@ -34,6 +34,8 @@ def condition_rows(analysis: Analysis, datum: str) -> list[ConditionRow]:
     groups: dict[tuple[str, str], list[str]] = {}
     for party, texts in sorted(analysis.condition_texts[datum].items()):
         key = (texts[Level.PLAINTEXT.value], texts[Level.CIPHERTEXT.value])
+        if key == ("never", "never"):
+            continue
         groups.setdefault(key, []).append(party)
     rows = [ConditionRow(tuple(parties), key[0], key[1]) for key, parties in groups.items()]
     rank = {"always": 0, "never": 2}
