@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from threatmodel import sop
-from threatmodel.bdd import Function
+from threatmodel.bdd import Bdd, Function
 from threatmodel.closure import Closure, close
 from threatmodel.findings import Finding
 from threatmodel.graph import build_graph
@@ -274,26 +274,32 @@ def _impacts(space: Space, evaluator: SettingEvaluator, default: SettingResult) 
 
 
 def _dead_toggles(space: Space, conditions: Conditions) -> list[str]:
+    """Toggles whose flip, between two allowed settings, changes no party's level."""
     bdd = conditions.bdd
+    functions = set(conditions.plain.values()) | set(conditions.sealed.values())
+    depending: dict[str, list[Function]] = {}
+    for function in functions:
+        for name in bdd.support(function):
+            depending.setdefault(name, []).append(function)
     dead = []
-    functions = [*conditions.plain.values(), *conditions.sealed.values()]
     for toggle in sorted(space.model.toggles):
         if toggle in space.pinned:
             continue
         both = bdd.restrict(conditions.allowed, {toggle: False}) & bdd.restrict(
             conditions.allowed, {toggle: True}
         )
-        live = False
-        if both != bdd.false:
-            for function in functions:
-                low = bdd.restrict(function, {toggle: False})
-                high = bdd.restrict(function, {toggle: True})
-                if (((low & ~high) | (high & ~low)) & both) != bdd.false:
-                    live = True
-                    break
-        if not live:
+        if both == bdd.false or not any(
+            _differs(bdd, function, toggle, both) for function in depending.get(toggle, ())
+        ):
             dead.append(toggle)
     return dead
+
+
+def _differs(bdd: Bdd, function: Function, name: str, where: Function) -> bool:
+    """Whether flipping ``name`` changes ``function`` somewhere in ``where``."""
+    low = bdd.restrict(function, {name: False})
+    high = bdd.restrict(function, {name: True})
+    return bool((((low & ~high) | (high & ~low)) & where) != bdd.false)
 
 
 class ConditionPrinter:
