@@ -18,6 +18,7 @@ from threatmodel.cli.check import check, rules
 from threatmodel.cli.common import EPILOG, EXIT_INVALID
 from threatmodel.cli.diff import diff
 from threatmodel.cli.render import render
+from threatmodel.cli.report import report
 from threatmodel.cli.validate import schema, validate
 
 
@@ -27,7 +28,7 @@ def cli() -> None:
     """Who can read what, in every setting of a data-flow threat model, and why."""
 
 
-for _command in (validate, analyze, explain, check, render, diff, rules, schema):
+for _command in (validate, analyze, explain, check, render, report, diff, rules, schema):
     cli.add_command(_command)
 
 

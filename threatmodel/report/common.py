@@ -43,6 +43,11 @@ def condition_rows(analysis: Analysis, datum: str) -> list[ConditionRow]:
     return rows
 
 
+def count_text(count: int, one: str, many: str | None = None) -> str:
+    """``1 allowed setting``, ``24 allowed settings``."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def setting_text(analysis: Analysis, setting: Mapping[str, bool]) -> str:
     """``ai_chat=true, e2ee=false`` (every variable), or ``(no variables)``."""
     return analysis.space.describe(setting) or "(no variables)"

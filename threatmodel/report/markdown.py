@@ -6,6 +6,7 @@ from threatmodel.analysis import Analysis
 from threatmodel.report.common import (
     change_texts,
     condition_rows,
+    count_text,
     expectation_reports,
     exposure_cell,
     setting_text,
@@ -27,8 +28,9 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
     out = [f"# {_cell(model.title)}", ""]
     listed = "all listed" if analysis.complete else "default setting and scenarios listed"
     out.append(
-        f"`{analysis.loaded.path}` · {len(space.variables)} variables · "
-        f"{analysis.total_settings} allowed settings ({listed}) · assumptions: {space.mode.value}"
+        f"`{analysis.loaded.path}` · {count_text(len(space.variables), 'variable')} · "
+        f"{count_text(analysis.total_settings, 'allowed setting')} ({listed}) · "
+        f"assumptions: {space.mode.value}"
     )
     if space.pinned:
         pins = ", ".join(f"`{k}={str(v).lower()}`" for k, v in sorted(space.pinned.items()))

@@ -16,6 +16,7 @@ from threatmodel.model import Level
 from threatmodel.report.common import (
     change_texts,
     condition_rows,
+    count_text,
     expectation_reports,
     exposure_cell,
     setting_text,
@@ -69,15 +70,12 @@ def _wrap(text: str, indent: int, first: str = "") -> list[str]:
 
 def _header(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     space = analysis.space
-    listed = (
-        f"{analysis.total_settings} allowed settings"
-        if analysis.complete
-        else f"{analysis.total_settings} allowed settings (only the default setting and "
-        "scenarios are listed)"
-    )
+    listed = count_text(analysis.total_settings, "allowed setting")
+    if not analysis.complete:
+        listed += " (only the default setting and scenarios are listed)"
     facts = [
         analysis.loaded.path,
-        f"{len(space.variables)} variables",
+        count_text(len(space.variables), "variable"),
         listed,
         f"assumptions: {space.mode.value}",
     ]

@@ -1,0 +1,110 @@
+"""``threatmodel report``: one self-contained HTML file that follows the analysis."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import MODELS, Run
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.links: list[str] = []
+        self.payload = ""
+        self._in_payload = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        for attribute in ("src", "href"):
+            if named.get(attribute):
+                self.links.append(str(named[attribute]))
+        self._in_payload = tag == "script" and named.get("id") == "analysis"
+        if tag not in ("meta", "input", "br"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1]}>"
+        self.open.pop()
+        self._in_payload = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_payload:
+            self.payload += data
+
+
+def _report(run_cli: Callable[..., Run], model: str, target: Path) -> str:
+    result = run_cli("report", model, "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    return target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_report_is_well_formed_self_contained_and_golden(
+    model: str,
+    tmp_path: Path,
+    run_cli: Callable[..., Run],
+    golden: Callable[[str, str], None],
+) -> None:
+    text = _report(run_cli, model, tmp_path / "report.html")
+    collector = _Collector()
+    collector.feed(text)
+    collector.close()
+    assert collector.open == []
+    assert collector.links == []
+    data = json.loads(collector.payload.replace("<\\/", "</"))
+    assert {v["name"] for v in data["variables"]} <= set(data["conditions"]) | {
+        v["name"] for v in data["variables"]
+    }
+    name = model.removeprefix("models/").removesuffix(".yaml")
+    golden(f"report/{name}.html", text)
+
+
+def test_report_embeds_conditions_and_witnesses(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    text = _report(run_cli, "models/assistant_messenger.yaml", tmp_path / "r.html")
+    payload = re.search(r'<script type="application/json" id="analysis">(.*?)</script>', text, re.S)
+    assert payload is not None
+    data = json.loads(payload.group(1).replace("<\\/", "</"))
+    assert data["conditions"]["dm_text"]["servers"]["plaintext"] == (
+        "not e2ee or not no_server_key_copy"
+    )
+    ways = data["ways"]["law_enforcement/dm_text"]
+    assert [w["condition"] for w in ways] == [
+        "not e2ee",
+        "not no_server_key_copy",
+        "e2ee and no_server_key_copy",
+    ]
+    assert data["constraints"] == [
+        {
+            "id": "no_ai_in_e2ee",
+            "require": "not (e2ee and ai_chat)",
+            "text": "not (e2ee and ai_chat)",
+        }
+    ]
+
+
+def test_report_escapes_titles(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "threatmodel: 1\ntitle: '</script><script>alert(1)</script> & <b>x</b>'\n"
+        "parties: {a: {kind: person, title: '</script>'}}\ndata: {d: {origin: [a]}}\n"
+    )
+    text = _report(run_cli, str(model), tmp_path / "r.html")
+    assert "<script>alert(1)" not in text
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in text
+    assert text.count("</script>") == 2
+
+
+def test_report_needs_an_output_file(run_cli: Callable[..., Run]) -> None:
+    result = run_cli("report", "models/assistant_messenger.yaml")
+    assert result.exit_code == 2
+    assert "Missing option '-o' / '--output'" in result.stderr

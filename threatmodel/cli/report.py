@@ -1,0 +1,23 @@
+"""``threatmodel report``: a self-contained, interactive HTML report."""
+
+from __future__ import annotations
+
+import click
+
+from threatmodel.checks import run_checks
+from threatmodel.cli.common import EPILOG, emit, run_analysis, set_options
+from threatmodel.report.html import write
+
+
+@click.command(epilog=EPILOG)
+@click.argument("model", metavar="MODEL")
+@click.option(
+    "-o", "--output", required=True, metavar="FILE.html", help="Write the report to FILE.html."
+)
+@set_options
+def report(model: str, output: str, assignments: tuple[str, ...], mode: str) -> None:
+    """Write one self-contained HTML file: flip toggles and see who reads what, with
+    witnesses, expectations, findings and toggle impact."""
+    analysis = run_analysis(model, mode, assignments)
+    analysis.findings = run_checks(analysis)
+    emit(write(analysis), output)
