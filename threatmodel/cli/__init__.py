@@ -17,6 +17,7 @@ from threatmodel.cli.analyze import analyze, explain
 from threatmodel.cli.check import check, rules
 from threatmodel.cli.common import EPILOG, EXIT_INVALID
 from threatmodel.cli.diff import diff
+from threatmodel.cli.importing import import_model
 from threatmodel.cli.render import render
 from threatmodel.cli.report import report
 from threatmodel.cli.validate import schema, validate
@@ -28,7 +29,18 @@ def cli() -> None:
     """Who can read what, in every setting of a data-flow threat model, and why."""
 
 
-for _command in (validate, analyze, explain, check, render, report, diff, rules, schema):
+for _command in (
+    validate,
+    analyze,
+    explain,
+    check,
+    render,
+    report,
+    diff,
+    import_model,
+    rules,
+    schema,
+):
     cli.add_command(_command)
 
 
