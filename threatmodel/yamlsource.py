@@ -145,9 +145,20 @@ def load_yaml(text: str, path: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "malformed YAML"
         return None, source, [_diag(path, line, column, f"YAML syntax error: {problem}")]
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        message = f"character U+{exc.character:04X} is not allowed in YAML ({exc.reason})"
+        return None, source, [_diag(path, line, column, message)]
     except yaml.YAMLError as exc:
-        return None, source, [_diag(path, 1, 1, f"YAML syntax error: {exc}")]
+        flat = " ".join(str(exc).split())
+        return None, source, [_diag(path, 1, 1, f"YAML syntax error: {flat}")]
     return value, source, diagnostics
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def _diag(path: str, line: int, column: int, message: str) -> Diagnostic:
