@@ -27,14 +27,41 @@ demo: $(VENV)/.installed
 	  $(BIN)/threatmodel analyze $$model || exit 2; \
 	  $(BIN)/threatmodel analyze $$model --format json -o out/$$name.json || exit 2; \
 	  $(BIN)/threatmodel analyze $$model --format markdown -o out/$$name.md || exit 2; \
+	  $(BIN)/threatmodel render $$model -o out || exit 2; \
 	done
-	@echo "reports written to out/"
+	@echo "reports and diagrams written to out/"
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check threatmodel tests benchmarks
 	$(BIN)/ruff format --check threatmodel tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# Scenarios whose setting differs from the default one, read from analyze's JSON.
+CHANGED_SCENARIOS := import json, sys; d = json.load(sys.stdin); \
+  print(" ".join(s for s, v in sorted(d["scenarios"].items()) if v != d["default"]["values"]))
+
+# diagrams/: every shipped model's scenarios, and what each scenario changes from the
+# default setting, as SVG (drawn by the in-process Graphviz, so that the files do not
+# depend on a local install) and as DOT.  tests/test_render_diagrams.py fails when stale.
+diagrams: $(VENV)/.installed
+	rm -rf diagrams
+	@mkdir -p diagrams
+	@for model in $(MODELS); do \
+	  for format in svg dot; do \
+	    $(BIN)/threatmodel render $$model -o diagrams --backend wasm --format $$format \
+	      >/dev/null || exit 2; \
+	  done; \
+	  scenarios=$$($(BIN)/threatmodel analyze $$model --format json \
+	    | $(BIN)/python -c '$(CHANGED_SCENARIOS)') || exit 2; \
+	  for scenario in $$scenarios; do \
+	    for format in svg dot; do \
+	      $(BIN)/threatmodel render $$model -o diagrams --backend wasm --format $$format \
+	        --diff default $$scenario >/dev/null || exit 2; \
+	    done; \
+	  done; \
+	done
+	@echo "diagrams written to diagrams/"
 
 schema: $(VENV)/.installed
 	$(BIN)/threatmodel schema > threatmodel.schema.json

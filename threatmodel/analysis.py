@@ -181,12 +181,21 @@ def analyze(
     overrides: Mapping[str, bool] | None = None,
     max_settings: int = DEFAULT_MAX_SETTINGS,
     progress: Callable[[int], None] | None = None,
+    *,
+    bdd: Bdd | None = None,
 ) -> Analysis:
-    """Analyse a loaded model; raise :class:`SettingsError` for impossible ``--set`` pins."""
+    """Analyse a loaded model; raise :class:`SettingsError` for impossible ``--set`` pins.
+
+    ``bdd``: a manager to build the conditions in (its variables are declared in it), so
+    that two analyses can be compared; by default a fresh one.
+    """
     model = loaded.model
     space = make_space(model, mode, overrides)
     problem = Problem(model, build_graph(model))
-    bdd = space.bdd()
+    if bdd is None:
+        bdd = space.bdd()
+    else:
+        bdd.declare(space.variables)
     allowed = space.allowed(bdd)
     if allowed == bdd.false:
         pins = ", ".join(f"{k}={str(v).lower()}" for k, v in sorted(space.pinned.items()))

@@ -68,11 +68,14 @@ def format_cover(cover: Iterable[Cube]) -> str:
 
 def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
     """A sum of products F with ``lower <= F <= upper``; minimal when small enough."""
-    variables = sorted(bdd.support(lower) | bdd.support(upper))
+    cache = _Cache(bdd)
+    variables = sorted(cache.support(lower) | cache.support(upper))
     if len(variables) <= EXACT_LIMIT:
         return _exact_cover(bdd, lower, upper, variables)
-    cover = _isop(bdd, lower, upper, {})[0]
-    return _make_irredundant(bdd, [_expand(bdd, cube, upper) for cube in cover], lower)
+    cover = _isop(cache, lower, upper)[0]
+    outside = ~upper
+    expanded = [_expand(cache, cube, outside) for cube in cover]
+    return _make_irredundant(cache, expanded, lower)
 
 
 # ------------------------------------------------------------------------ exact
@@ -163,72 +166,124 @@ def _best_cover(primes: list[tuple[Cube, int]], on: int) -> list[Cube]:
 # ------------------------------------------------------------------------ large
 
 
-def _isop(
-    bdd: Bdd,
-    lower: Function,
-    upper: Function,
-    memo: dict[tuple[Function, Function], tuple[list[Cube], Function]],
-) -> tuple[list[Cube], Function]:
-    """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``."""
+class _Cache:
+    """BDD operations memoised for one cover computation: literals, supports, cofactors
+    and the sub-covers of Minato-Morreale's recursion."""
+
+    def __init__(self, bdd: Bdd) -> None:
+        self.bdd = bdd
+        self.literals: dict[Literal, Function] = {}
+        self.supports: dict[Function, frozenset[str]] = {}
+        self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
+        self.covers: dict[tuple[Function, Function], tuple[list[Cube], Function]] = {}
+
+    def literal(self, name: str, value: bool) -> Function:
+        function = self.literals.get((name, value))
+        if function is None:
+            function = self.bdd.literal(name, value)
+            self.literals[(name, value)] = function
+        return function
+
+    def cube(self, cube: Cube) -> Function:
+        result = self.bdd.true
+        for name, value in cube:
+            result &= self.literal(name, value)
+        return result
+
+    def support(self, function: Function) -> frozenset[str]:
+        names = self.supports.get(function)
+        if names is None:
+            names = frozenset(self.bdd.support(function))
+            self.supports[function] = names
+        return names
+
+    def cofactors_of(self, function: Function, name: str) -> tuple[Function, Function]:
+        """``function`` with ``name`` false, and with it true."""
+        if name not in self.support(function):
+            return function, function
+        pair = self.cofactors.get((function, name))
+        if pair is None:
+            pair = (
+                self.bdd.restrict(function, {name: False}),
+                self.bdd.restrict(function, {name: True}),
+            )
+            self.cofactors[(function, name)] = pair
+        return pair
+
+
+def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], Function]:
+    """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``.
+
+    Splits on the first variable by name that either bound depends on (not in the BDD's
+    order, which CUDD changes as it reorders), so the cover is the same whatever the
+    backend.
+    """
+    bdd = cache.bdd
     if lower == bdd.false:
         return [], bdd.false
     if upper == bdd.true:
         return [()], bdd.true
-    cached = memo.get((lower, upper))
+    cached = cache.covers.get((lower, upper))
     if cached is not None:
         return cached
-    name = _top_variable(bdd, lower, upper)
-    lower0, lower1 = bdd.restrict(lower, {name: False}), bdd.restrict(lower, {name: True})
-    upper0, upper1 = bdd.restrict(upper, {name: False}), bdd.restrict(upper, {name: True})
-    cover0, function0 = _isop(bdd, lower0 & ~upper1, upper0, memo)
-    cover1, function1 = _isop(bdd, lower1 & ~upper0, upper1, memo)
+    name = min(cache.support(lower) | cache.support(upper))
+    lower0, lower1 = cache.cofactors_of(lower, name)
+    upper0, upper1 = cache.cofactors_of(upper, name)
+    cover0, function0 = _isop(cache, lower0 & ~upper1, upper0)
+    cover1, function1 = _isop(cache, lower1 & ~upper0, upper1)
     rest_lower = (lower0 & ~function0) | (lower1 & ~function1)
-    cover_rest, function_rest = _isop(bdd, rest_lower, upper0 & upper1, memo)
-    variable = bdd.var(name)
+    cover_rest, function_rest = _isop(cache, rest_lower, upper0 & upper1)
+    variable = cache.literal(name, True)
     function = (~variable & function0) | (variable & function1) | function_rest
     cover = (
         [((name, False), *cube) for cube in cover0]
         + [((name, True), *cube) for cube in cover1]
         + cover_rest
     )
-    memo[(lower, upper)] = (cover, function)
+    cache.covers[(lower, upper)] = (cover, function)
     return cover, function
 
 
-def _top_variable(bdd: Bdd, *functions: Function) -> str:
-    """The first variable by name that the functions depend on.
+def _expand(cache: _Cache, cube: Cube, outside: Function) -> Cube:
+    """Drop literals, in sorted order, while the product stays clear of ``outside`` (the
+    complement of the upper bound): makes it prime.
 
-    Splitting in name order (not the BDD's, which CUDD reorders) keeps the cover the same
-    whatever the backend.
+    Trying literal i, the product is the literals kept before i and all those after it, so
+    conjunctions of suffixes are computed once and the kept prefix grows as we go.
     """
-    names: set[str] = set()
-    for function in functions:
-        names |= bdd.support(function)
-    return min(names)
-
-
-def _cube_function(bdd: Bdd, cube: Cube) -> Function:
-    return bdd.cube(dict(cube))
-
-
-def _expand(bdd: Bdd, cube: Cube, upper: Function) -> Cube:
-    """Drop literals while the product stays within ``upper`` (makes it prime)."""
+    bdd = cache.bdd
     literals = sorted(cube)
-    for literal in list(literals):
-        trial = [item for item in literals if item != literal]
-        if (_cube_function(bdd, tuple(trial)) & ~upper) == bdd.false:
-            literals = trial
-    return tuple(literals)
+    functions = [cache.literal(name, value) for name, value in literals]
+    suffixes = [bdd.true] * (len(literals) + 1)
+    for index in range(len(literals) - 1, -1, -1):
+        suffixes[index] = functions[index] & suffixes[index + 1]
+    kept: list[Literal] = []
+    prefix = bdd.true
+    for index, literal in enumerate(literals):
+        if (prefix & suffixes[index + 1] & outside) == bdd.false:
+            continue
+        kept.append(literal)
+        prefix &= functions[index]
+    return tuple(kept)
 
 
-def _make_irredundant(bdd: Bdd, cover: list[Cube], lower: Function) -> list[Cube]:
-    """Remove products whose on-set the others already cover."""
-    kept = sorted(set(cover), key=lambda c: (-len(c), c))
-    for cube in list(kept):
-        others = bdd.false
-        for other in kept:
-            if other != cube:
-                others |= _cube_function(bdd, other)
-        if (lower & ~others) == bdd.false:
-            kept.remove(cube)
+def _make_irredundant(cache: _Cache, cover: list[Cube], lower: Function) -> list[Cube]:
+    """Remove products, longest first, whose on-set the remaining others already cover.
+
+    Trying product i, the others are the products kept before i and all those after it:
+    disjunctions of suffixes are computed once and the kept prefix grows as we go.
+    """
+    bdd = cache.bdd
+    ordered = sorted(set(cover), key=lambda c: (-len(c), c))
+    functions = [cache.cube(cube) for cube in ordered]
+    suffixes = [bdd.false] * (len(ordered) + 1)
+    for index in range(len(ordered) - 1, -1, -1):
+        suffixes[index] = functions[index] | suffixes[index + 1]
+    kept: list[Cube] = []
+    prefix = bdd.false
+    for index, cube in enumerate(ordered):
+        if (lower & ~(prefix | suffixes[index + 1])) == bdd.false:
+            continue
+        kept.append(cube)
+        prefix |= functions[index]
     return kept

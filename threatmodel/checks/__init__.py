@@ -1,11 +1,52 @@
-"""Built-in findings TM001-TM006, one module per rule, in an explicit registry."""
+"""Built-in findings TM001-TM006, one module per rule, in an explicit registry.
+
+Each rule module's docstring is its user documentation (``threatmodel rules ID`` prints it).
+Violated expectations are checked by :mod:`threatmodel.checks.expectations` (TM100), which
+``check`` reports beside the findings.
+"""
 
 from __future__ import annotations
 
 from threatmodel.analysis import Analysis
+from threatmodel.checks import (
+    compelled_disclosure,
+    disclosure_outside_boundary,
+    expectations,
+    incomplete_deletion,
+    protection_tradeoff,
+    secondary_use,
+    unverified_protection,
+)
+from threatmodel.checks.rule import Rule
 from threatmodel.findings import Finding
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        disclosure_outside_boundary.RULE,
+        compelled_disclosure.RULE,
+        unverified_protection.RULE,
+        incomplete_deletion.RULE,
+        secondary_use.RULE,
+        protection_tradeoff.RULE,
+    )
+}
+"""Rule id → rule, for every built-in finding."""
+
+EXPECTATION_RULE: Rule = expectations.RULE
+"""The rule under which ``check`` and SARIF report violated expectations."""
 
 
 def run_checks(analysis: Analysis) -> list[Finding]:
     """Every finding of every rule, sorted."""
-    return []
+    findings = [finding for rule in RULES.values() for finding in rule.check(analysis)]
+    return sorted(findings, key=Finding.sort_key)
+
+
+def violated_expectations(analysis: Analysis) -> list[Finding]:
+    """Every (expectation, party) broken in some allowed setting, as TM100 results, by
+    expectation and party."""
+    return sorted(EXPECTATION_RULE.check(analysis), key=lambda v: (v.about, v.party or ""))
+
+
+__all__ = ["EXPECTATION_RULE", "RULES", "Rule", "run_checks", "violated_expectations"]

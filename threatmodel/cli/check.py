@@ -2,19 +2,134 @@
 
 from __future__ import annotations
 
+import sys
+import textwrap
+
 import click
 
-from threatmodel.cli.common import EPILOG
+from threatmodel.checks import EXPECTATION_RULE, RULES, Rule
+from threatmodel.checks.formats import WRITERS
+from threatmodel.checks.verdict import DEFAULT_FAIL_ON, CheckRun, FailOn, check_model
+from threatmodel.cli.common import (
+    EPILOG,
+    EXIT_FOUND,
+    EXIT_OK,
+    analyze_loaded,
+    emit,
+    fail_invalid,
+    print_diagnostics,
+)
+from threatmodel.diagnostics import Diagnostic, ModelError, did_you_mean
+from threatmodel.loader import LoadedModel, load_file
+from threatmodel.settings import Mode
+
+CHECK_EPILOG = (
+    "Exit status: 0 success: the check passed; 1 an expectation is violated or a finding is at "
+    "or above --fail-on; 2 bad usage or an invalid model (every model's errors are reported)."
+)
 
 
-@click.command(epilog=EPILOG)
+def load_all(paths: tuple[str, ...]) -> list[LoadedModel]:
+    """Load every model; when any is invalid, print every model's errors and exit 2."""
+    loaded: list[LoadedModel] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            model = load_file(path)
+        except ModelError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        print_diagnostics(model.warnings)
+        loaded.append(model)
+    if problems:
+        fail_invalid(problems)
+    return loaded
+
+
+@click.command(epilog=CHECK_EPILOG)
 @click.argument("models", nargs=-1, required=True, metavar="MODEL...")
-def check(models: tuple[str, ...]) -> None:
-    """Check expectations and findings, CI-style."""
-    raise click.UsageError("check is not available yet")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(WRITERS)),
+    default="text",
+    show_default=True,
+    help="Output format; sarif is for code scanning (SARIF 2.1.0).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([level.value for level in FailOn]),
+    default=DEFAULT_FAIL_ON.value,
+    show_default=True,
+    help="Lowest finding severity that fails the check; never: findings never fail. "
+    "Violated expectations always fail.",
+)
+@click.option(
+    "--assumptions",
+    "mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.ALL.value,
+    show_default=True,
+    help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
+    "false (pessimistic).",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+def check(
+    models: tuple[str, ...], output_format: str, fail_on: str, mode: str, output: str | None
+) -> None:
+    """Check expectations and built-in findings of each MODEL, CI-style.
+
+    Prints one PATH:LINE:COL line per violated expectation and finding, with its witness.
+    """
+    text, failed = _check(load_all(models), output_format, FailOn(fail_on), mode)
+    emit(text, output)
+    sys.exit(EXIT_FOUND if failed else EXIT_OK)
+
+
+def _check(
+    loaded: list[LoadedModel], output_format: str, fail_on: FailOn, mode: str
+) -> tuple[str, bool]:
+    """The output and the verdict; no BDD outlives this call (``sys.exit`` keeps the
+    caller's frame alive, and BDD nodes freed after their manager make ``dd`` complain)."""
+    run = CheckRun(
+        models=tuple(check_model(analyze_loaded(model, mode, ())) for model in loaded),
+        fail_on=fail_on,
+    )
+    return WRITERS[output_format](run), run.failed
+
+
+def _find_rule(name: str) -> Rule:
+    every = [*RULES.values(), EXPECTATION_RULE]
+    for rule in every:
+        if name.upper() == rule.id or name.lower() == rule.name:
+            return rule
+    hint = did_you_mean(name, [r.id for r in every] + [r.name for r in every])
+    raise click.BadParameter(f"unknown rule '{name}'{hint}", param_hint="RULE")
+
+
+def rule_line(rule: Rule) -> str:
+    """``TM001  high    disclosure-outside-boundary`` and the summary, wrapped."""
+    head = f"{rule.id}  {rule.severity.value:<6}  {rule.name}"
+    summary = textwrap.wrap(rule.summary, width=96, initial_indent="    ", subsequent_indent="    ")
+    return "\n".join([head, *summary])
 
 
 @click.command(epilog=EPILOG)
-def rules() -> None:
-    """List the built-in finding rules."""
-    raise click.UsageError("rules is not available yet")
+@click.argument("rule", required=False, metavar="[RULE]")
+def rules(rule: str | None) -> None:
+    """List the built-in finding rules, or show RULE's documentation (an id or a name).
+
+    The severity shown is the highest a rule reports.
+    """
+    if rule is not None:
+        found = _find_rule(rule)
+        head = f"{found.id} {found.name} (severity {found.severity.value})"
+        click.echo(f"{head}\n\n{textwrap.dedent(found.doc).strip()}")
+        return
+    lines = [rule_line(r) for r in RULES.values()]
+    lines.append("")
+    lines.append("Violated expectations are reported by check as:")
+    lines.append(rule_line(EXPECTATION_RULE))
+    lines.append("")
+    lines.append("threatmodel rules RULE shows a rule's documentation and an example.")
+    click.echo("\n".join(lines))

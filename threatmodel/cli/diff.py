@@ -2,14 +2,65 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from threatmodel.cli.common import EPILOG
+from threatmodel.cli.check import load_all
+from threatmodel.cli.common import EXIT_FOUND, EXIT_OK, emit
+from threatmodel.diff import compare
+from threatmodel.loader import LoadedModel
+from threatmodel.report.diff import WRITERS
+from threatmodel.settings import Mode, SettingsError
+
+DIFF_EPILOG = (
+    "Exit status: 0 success (with --exit-code: exposure does not grow); 1 with --exit-code, "
+    "some party gets more of some datum in some setting allowed in both versions; 2 bad usage "
+    "or an invalid model."
+)
 
 
-@click.command(epilog=EPILOG)
+@click.command(epilog=DIFF_EPILOG)
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-def diff(old: str, new: str) -> None:
-    """Compare two versions of a model."""
-    raise click.UsageError("diff is not available yet")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(WRITERS)),
+    default="text",
+    show_default=True,
+    help="Output format; markdown is meant for a pull-request comment.",
+)
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when exposure grows: some party gets more of some datum in some setting.",
+)
+@click.option(
+    "--assumptions",
+    "mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.ALL.value,
+    show_default=True,
+    help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
+    "false (pessimistic).",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+def diff(
+    old: str, new: str, output_format: str, exit_code: bool, mode: str, output: str | None
+) -> None:
+    """Compare two versions of a model: exposure gained and lost per party and datum, with
+    the settings where it changes; findings and violated expectations new or cleared."""
+    before, after = load_all((old, new))
+    text, grows = _diff(before, after, output_format, Mode(mode))
+    emit(text, output)
+    sys.exit(EXIT_FOUND if exit_code and grows else EXIT_OK)
+
+
+def _diff(old: LoadedModel, new: LoadedModel, output_format: str, mode: Mode) -> tuple[str, bool]:
+    """The output and whether exposure grows; no BDD outlives this call."""
+    try:
+        result = compare(old, new, mode)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+    return WRITERS[output_format](result), result.grows

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from threatmodel.cli.common import EPILOG
+from threatmodel.cli.common import EPILOG, EXIT_OK, emit, fail_invalid, print_diagnostics
+from threatmodel.diagnostics import ModelError
+from threatmodel.importers import IMPORTERS, import_file
+from threatmodel.loader import LoadedModel
 
 
 @click.command("import", epilog=EPILOG)
-@click.argument("tool", type=click.Choice(["threagile", "pytm"]))
+@click.argument("tool", type=click.Choice(list(IMPORTERS)))
 @click.argument("source", metavar="FILE")
 @click.option("-o", "--output", required=True, metavar="MODEL", help="The model file to write.")
 def import_model(tool: str, source: str, output: str) -> None:
-    """Convert a Threagile YAML or pytm JSON model into a threatmodel model."""
-    raise click.UsageError("import is not available yet")
+    """Convert a Threagile YAML or pytm JSON model into a threatmodel model.
+
+    What the format cannot express is kept as comments in MODEL; warnings say what was
+    left out. See docs/import.md for how each field is mapped.
+    """
+    try:
+        imported = import_file(tool, source, output)
+    except ModelError as exc:
+        fail_invalid(exc.diagnostics)
+    print_diagnostics(imported.warnings)
+    emit(imported.text, output)
+    label = IMPORTERS[tool].label
+    click.echo(f"{output}: converted from {label} model {source} ({_summary(imported.loaded)})")
+    sys.exit(EXIT_OK)
+
+
+def _summary(loaded: LoadedModel) -> str:
+    model = loaded.model
+    parts = [
+        (len(model.parties), "party", "parties"),
+        (len(model.data), "datum", "data"),
+        (len(model.flows), "flow", "flows"),
+        (len(model.boundaries), "boundary", "boundaries"),
+    ]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts)

@@ -239,12 +239,19 @@ def _expectations(analysis: Analysis, style: dict[str, Style]) -> list[str]:
 def _findings(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     if not analysis.findings:
         return []
-    lines = [style["head"]("FINDINGS"), ""]
+    counts: dict[str, int] = {}
     for finding in analysis.findings:
-        lines += _wrap(
-            f"{finding.rule} {finding.severity.value:<6} {finding.message} "
-            f"(when {finding.condition})",
-            16,
-            "  ",
-        )
+        counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
+    summary = ", ".join(f"{n} {severity}" for severity, n in counts.items())
+    lines = [style["head"](f"FINDINGS ({summary})")]
+    rule = None
+    for finding in analysis.findings:
+        if finding.rule != rule:
+            rule = finding.rule
+            lines += ["", f"  {finding.rule} {finding.name}"]
+        severity = f"{finding.severity.value:<7}"
+        if finding.severity.value == "high":
+            severity = style["bad"](severity)
+        lines += _wrap(finding.message, 12, f"    {severity} ")
+        lines += _wrap(finding.when, 12, " " * 12)
     return [*lines, ""]

@@ -1,0 +1,77 @@
+"""What the benchmark scripts share: running ``threatmodel`` as a child process and reading
+its wall time and peak resident memory, and printing markdown tables.
+
+Peak memory comes from ``os.wait4``, which returns the resource usage of exactly the child
+waited for (``getrusage(RUSAGE_CHILDREN)`` only gives the largest child so far).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a command."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stderr: str
+
+
+def threatmodel_command() -> list[str]:
+    """The ``threatmodel`` console script next to this Python, else ``python -m threatmodel``."""
+    script = Path(sys.executable).with_name("threatmodel")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("threatmodel")
+    return [found] if found else [sys.executable, "-m", "threatmodel"]
+
+
+def run(arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
+    """Run ``threatmodel ARGUMENTS...``; standard output is discarded."""
+    environment = {**os.environ, **(env or {})}
+    started = time.perf_counter()
+    with subprocess.Popen(
+        [*threatmodel_command(), *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment,
+    ) as process:
+        assert process.stderr is not None
+        stderr = process.stderr.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+
+
+def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
+    """The fastest of ``count`` runs (its own peak memory); fails loudly on a non-zero exit."""
+    runs = [run(arguments, env) for _ in range(count)]
+    for result in runs:
+        if result.returncode not in (0, 1):
+            raise SystemExit(
+                f"threatmodel {' '.join(arguments)} exited {result.returncode}:\n{result.stderr}"
+            )
+    return min(runs, key=lambda r: r.seconds)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def verdict(value: float, limit: float) -> str:
+    """``ok`` or ``MISSED`` against a target."""
+    return "ok" if value <= limit else "MISSED"

@@ -1,0 +1,343 @@
+"""Write the README section "What the models say" from the analysis of the shipped models.
+
+    python scripts/what_the_models_say.py            # rewrite the section in README.md
+    python scripts/what_the_models_say.py --check    # exit 1 if README.md is out of date
+
+Everything in the section comes from :func:`threatmodel.analysis.analyze`: who reads each
+headline datum in plaintext in the default setting and in every scenario, the exposure
+conditions, what is still kept after ``/reset-ai``, and the expectations that fail.  Parties
+on the user's and the friend's own devices are left out: they are supposed to read the chat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from threatmodel import sop
+from threatmodel.analysis import Analysis, SettingResult, analyze, expectation_parties
+from threatmodel.loader import load_file
+from threatmodel.model import Level
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BEGIN = "<!-- section: models -->"
+END = "<!-- end section: models -->"
+
+OWN_SIDE = frozenset({"user_devices", "peer_devices"})
+"""Boundaries of the people in the chat; their parties are left out of every answer."""
+
+RESET_TOGGLE = "reset_ai"
+LAW_ENFORCEMENT = "law_enforcement"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One shipped model and the data its answers are about."""
+
+    path: str
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    """(datum, column heading) for the who-reads table."""
+    reset_datum: str | None = None
+    """The datum whose fate after ``/reset-ai`` is reported."""
+    ai_datum: str | None = None
+    """What the user says to an AI, for the summary table."""
+    chat_datum: str = "dm_text"
+    """The chat with a friend, for the summary table."""
+
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline(
+        "models/instagram_ai.yaml",
+        "Instagram",
+        (("ai_prompt", "AI chat"), ("dm_text", "DMs")),
+        reset_datum="ai_prompt",
+        ai_datum="ai_prompt",
+    ),
+    Headline(
+        "models/whatsapp_ai.yaml",
+        "WhatsApp",
+        (
+            ("ai_prompt", "Meta AI chat"),
+            ("mention_text", "@Meta AI mention"),
+            ("dm_text", "personal chats"),
+        ),
+        reset_datum="ai_prompt",
+        ai_datum="ai_prompt",
+    ),
+    Headline(
+        "models/messenger_ai.yaml",
+        "Messenger",
+        (
+            ("ai_prompt", "Meta AI chat"),
+            ("mention_text", "@MetaAI mention"),
+            ("business_chat", "business AI chat"),
+            ("dm_text", "chats"),
+        ),
+        reset_datum="ai_prompt",
+        ai_datum="ai_prompt",
+    ),
+    Headline(
+        "models/e2ee_messenger.yaml",
+        "Reference end-to-end encrypted messenger",
+        (("dm_text", "chats"), ("chat_metadata", "metadata")),
+    ),
+)
+
+
+def own_side(analysis: Analysis) -> set[str]:
+    """Parties on the devices of the people in the chat."""
+    return {
+        party_id for party_id, party in analysis.model.parties.items() if party.boundary in OWN_SIDE
+    }
+
+
+def readers(analysis: Analysis, result: SettingResult, datum: str) -> list[str]:
+    """Parties off the chat's own devices that read ``datum`` in plaintext in ``result``."""
+    plaintext, _ = result.closure.exposure(datum)
+    mine = own_side(analysis)
+    return [party for party in plaintext if party not in mine]
+
+
+def obtained_by_law_enforcement(analysis: Analysis, result: SettingResult) -> list[str]:
+    """Data (not keys) that law enforcement reads in plaintext in ``result``."""
+    return [
+        datum
+        for datum in analysis.model.data
+        if result.closure.level(LAW_ENFORCEMENT, datum) is Level.PLAINTEXT
+    ]
+
+
+def plaintext_conditions(analysis: Analysis, datum: str) -> list[tuple[str, list[str]]]:
+    """(condition, parties) for every party off the chat's devices that ever reads ``datum``,
+    parties with the same condition grouped, in order of first appearance by party id."""
+    mine = own_side(analysis)
+    grouped: dict[str, list[str]] = {}
+    for party, texts in sorted(analysis.condition_texts[datum].items()):
+        text = texts[Level.PLAINTEXT.value]
+        if party in mine or text == sop.NEVER:
+            continue
+        grouped.setdefault(text, []).append(party)
+    return list(grouped.items())
+
+
+def kept_after_reset(analysis: Analysis, datum: str) -> list[tuple[str, list[str]]]:
+    """(condition, parties): who still reads ``datum`` in plaintext *and* keeps it, with the
+    reset toggle on, as conditions over the other variables."""
+    conditions = analysis.conditions
+    bdd = conditions.bdd
+    space = analysis.space
+    on = {RESET_TOGGLE: True}
+    allowed = bdd.restrict(conditions.allowed, on)
+    mine = own_side(analysis)
+    grouped: dict[str, list[str]] = {}
+    for party_id in sorted(analysis.model.parties):
+        if party_id in mine:
+            continue
+        reads = conditions.plain.get((party_id, datum))
+        if reads is None:
+            continue
+        keeps = space.compile(bdd, analysis.model.parties[party_id].retains)
+        text = sop.condition_text(bdd, bdd.restrict(reads & keeps, on), allowed)
+        if text != sop.NEVER:
+            grouped.setdefault(text, []).append(party_id)
+    return list(grouped.items())
+
+
+def failing_expectations(analysis: Analysis) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(id, title, [(party, condition)]) for each expectation some setting violates."""
+    failing = []
+    for expectation_id, expectation in analysis.model.expectations.items():
+        broken = [
+            (party, analysis.expectation_texts[expectation_id][party])
+            for party in expectation_parties(analysis.model, expectation_id)
+            if analysis.expectation_texts[expectation_id][party] != sop.NEVER
+        ]
+        if broken:
+            failing.append((expectation_id, expectation.title or expectation_id, broken))
+    return failing
+
+
+def rows(analysis: Analysis) -> list[tuple[str, SettingResult]]:
+    """The default setting and every scenario, in the model's order; a scenario equal to the
+    default setting stands for it."""
+    default = analysis.space.key(analysis.default.setting)
+    found: list[tuple[str, SettingResult]] = []
+    has_default = False
+    for scenario_id, scenario in analysis.model.scenarios.items():
+        result = analysis.scenarios.get(scenario_id)
+        if result is None:
+            continue
+        title = scenario.title or scenario_id
+        if analysis.space.key(result.setting) == default:
+            title += " (default)"
+            has_default = True
+        found.append((title, result))
+    if not has_default:
+        found.insert(0, ("Default setting", analysis.default))
+    return found
+
+
+def _code(names: Iterable[str]) -> str:
+    text = ", ".join(f"`{name}`" for name in names)
+    return text or "—"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def summary(analyses: Sequence[tuple[Headline, Analysis]]) -> list[str]:
+    """One row per model: its default setting, at a glance."""
+    lines = [
+        "| model, default setting | reads the AI chat in plaintext | reads the chat with a "
+        "friend in plaintext | law enforcement obtains |",
+        "| --- | --- | --- | --- |",
+    ]
+    for headline, analysis in analyses:
+        default = analysis.default
+        ai = "no AI" if headline.ai_datum is None else None
+        cells = [
+            ai or _code(readers(analysis, default, headline.ai_datum or "")),
+            _code(readers(analysis, default, headline.chat_datum)),
+            _code(obtained_by_law_enforcement(analysis, default)),
+        ]
+        lines.append(f"| {headline.name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def model_section(headline: Headline, analysis: Analysis) -> list[str]:
+    """The markdown lines for one model."""
+    model = analysis.model
+    lines = [f"### {headline.name} — [`{headline.path}`]({headline.path})", ""]
+    lines.append(f"{model.title}. {analysis.total_settings:,} allowed settings.")
+    lines.append("")
+    heads = [f"reads the {heading} in plaintext" for _, heading in headline.columns]
+    lines.append("| setting | " + " | ".join(heads) + " | law enforcement obtains |")
+    lines.append("| --- |" + " --- |" * (len(heads) + 1))
+    for title, result in rows(analysis):
+        cells = [_code(readers(analysis, result, datum)) for datum, _ in headline.columns]
+        cells.append(_code(obtained_by_law_enforcement(analysis, result)))
+        lines.append(f"| {_cell(title)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for datum, heading in headline.columns:
+        lines.append(f"Who reads the {heading} (`{datum}`) in plaintext, and when:")
+        lines.append("")
+        for text, parties in plaintext_conditions(analysis, datum):
+            lines.append(f"* {_code(parties)}: {text}")
+        lines.append("")
+    if headline.reset_datum is not None:
+        lines.append(
+            f"What `/reset-ai` does not undo (`{headline.reset_datum}`): the parties that read "
+            "it and are not shown to delete it, and when; `law_enforcement` here is what a "
+            "later warrant still obtains:"
+        )
+        lines.append("")
+        for text, parties in kept_after_reset(analysis, headline.reset_datum):
+            lines.append(f"* {_code(parties)}: {text}")
+        lines.append("")
+    failing = failing_expectations(analysis)
+    if failing:
+        lines.append("Expectations that fail — findings, each explained in the model:")
+        lines.append("")
+        for expectation_id, title, broken in failing:
+            parts = "; ".join(f"`{party}` when {text}" for party, text in broken)
+            lines.append(f"* `{expectation_id}` ({title}): broken by {parts}")
+        lines.append("")
+    return lines
+
+
+def render(root: Path = ROOT) -> str:
+    """The whole section, markers excluded, ending with a newline."""
+    lines = [
+        "## What the models say",
+        "",
+        "Generated by `python scripts/what_the_models_say.py` from the analysis of each shipped",
+        "model (`threatmodel analyze`, assumptions: all). The tables list, for the default",
+        "setting and each scenario, the parties outside the user's and the friend's own",
+        "devices that read each datum in plaintext; the lists below give the exact condition",
+        "for each, over the toggles and the unverified claims (assumptions, true in the",
+        "default setting). The facts behind every flow are cited in the model files, and the",
+        "expectations that fail are findings, explained there.",
+        "",
+    ]
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        analyses = [(headline, analyze(load_file(headline.path))) for headline in HEADLINES]
+    finally:
+        os.chdir(previous)
+    lines.extend(summary(analyses))
+    for headline, analysis in analyses:
+        lines.extend(model_section(headline, analysis))
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def splice(readme: str, section: str) -> str:
+    """``readme`` with the text between the markers replaced by ``section``."""
+    start = readme.index(BEGIN) + len(BEGIN)
+    end = readme.index(END, start)
+    return readme[:start] + "\n" + section + readme[end:]
+
+
+def current_section(readme: str) -> str:
+    """The text between the markers, without the newline after the first marker."""
+    start = readme.index(BEGIN) + len(BEGIN)
+    end = readme.index(END, start)
+    return readme[start:end].removeprefix("\n")
+
+
+def is_current(readme_path: Path = README) -> bool:
+    """Whether the README section matches what the models say now."""
+    text = readme_path.read_text(encoding="utf-8")
+    return current_section(text) == render(readme_path.parent)
+
+
+def write(readme_path: Path = README) -> bool:
+    """Rewrite the section in place (atomically); return whether it changed."""
+    text = readme_path.read_text(encoding="utf-8")
+    updated = splice(text, render(readme_path.parent))
+    if updated == text:
+        return False
+    handle, temporary = tempfile.mkstemp(dir=readme_path.parent, prefix=".README.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(updated)
+        os.chmod(temporary, readme_path.stat().st_mode & 0o777)
+        os.replace(temporary, readme_path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
+    parser.add_argument("--readme", type=Path, default=README, help="the README to update")
+    args = parser.parse_args(argv)
+    if args.check:
+        if is_current(args.readme):
+            return 0
+        print(
+            f"{args.readme}: section 'models' is out of date; "
+            "run python scripts/what_the_models_say.py",
+            file=sys.stderr,
+        )
+        return 1
+    changed = write(args.readme)
+    print(f"{args.readme}: section 'models' {'updated' if changed else 'already current'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""An authority reads data in plaintext because of legal or physical access.
+
+TM002 holds for a party A of kind ``authority`` and a datum or key D that is not ``public``
+in the settings where A reads D in plaintext but would not if no authority had any access:
+the closure is computed a second time without the accesses whose ``party`` is an authority,
+and the finding's condition is "A reads D, and does not without those accesses".  So an
+authority that is simply sent a datum by a flow is not a finding; one that obtains it by a
+warrant, a seizure or a breach (directly, or from what another authority obtained) is.
+
+One finding per (authority, datum).  Severity: high.  Elements: the authority accesses in the
+witness, the one that gives A the datum first.  Witness: how A comes to read D.
+
+Example::
+
+    threatmodel: 1
+    title: Messages kept on a server
+    parties:
+      user: {kind: person}
+      server: {kind: service}
+      police: {kind: authority}
+    toggles:
+      e2ee: {default: false}
+    data:
+      message: {origin: [user]}
+    flows:
+      upload: {from: user, to: server, data: [message], when: not e2ee}
+    access:
+      warrant: {party: police, from: server, kind: compel}
+
+reports::
+
+    TM002 high: police reads message in plaintext through warrant (compels server) (when not e2ee)
+"""
+
+from __future__ import annotations
+
+from threatmodel import rules
+from threatmodel.analysis import Analysis
+from threatmodel.bdd import Function
+from threatmodel.checks.common import (
+    and_list,
+    classification,
+    element_ref,
+    holds,
+    make_finding,
+    witness_where,
+)
+from threatmodel.checks.rule import Rule
+from threatmodel.findings import Finding, FindingSeverity
+from threatmodel.graph import build_graph
+from threatmodel.model import AccessKind, Classification, Model, PartyKind
+from threatmodel.rules import Problem, plain
+from threatmodel.symbolic import Conditions, solve
+
+ID = "TM002"
+NAME = "compelled-disclosure"
+
+_HOW = {
+    AccessKind.COMPEL: "compels {source}",
+    AccessKind.SEIZE: "seizes from {source}",
+    AccessKind.BREACH: "breaches {source}",
+    AccessKind.SHARE: "shared by {source}",
+}
+
+
+def _without(analysis: Analysis, removed: set[str]) -> Conditions:
+    """The conditions of the same model with the ``removed`` accesses taken out."""
+    model = analysis.model
+    kept = {name: access for name, access in model.access.items() if name not in removed}
+    pruned: Model = model.model_copy(update={"access": kept})
+    problem = Problem(pruned, build_graph(pruned))
+    conditions = analysis.conditions
+    return solve(problem, analysis.space, conditions.bdd, conditions.allowed)
+
+
+def _phrase(model: Model, access_id: str) -> str:
+    access = model.access[access_id]
+    return f"{access_id} ({_HOW[access.kind].format(source=access.from_)})"
+
+
+def check(analysis: Analysis) -> list[Finding]:
+    """Every authority reading data only thanks to authorities' accesses."""
+    model = analysis.model
+    authorities = {p for p, party in model.parties.items() if party.kind is PartyKind.AUTHORITY}
+    by_authorities = {a for a, access in model.access.items() if access.party in authorities}
+    if not by_authorities:
+        return []
+    conditions = analysis.conditions
+    without = _without(analysis, by_authorities)
+    findings = []
+    for datum in analysis.problem.data:
+        if classification(model, datum) is Classification.PUBLIC:
+            continue
+        for authority in sorted(authorities):
+            reads = conditions.plain.get((authority, datum))
+            if reads is None:
+                continue
+            otherwise: Function = without.plain.get((authority, datum), conditions.bdd.false)
+            function = reads & ~otherwise
+            if not holds(analysis, function):
+                continue
+            witness = witness_where(analysis, function, plain(authority, datum))
+            steps = () if witness is None else witness.steps
+            used = [s.element for s in reversed(steps) if s.rule is rules.Rule.ACCESS]
+            accesses = [a for a in dict.fromkeys(used) if a in by_authorities]
+            through = and_list(_phrase(model, a) for a in accesses) or "an access"
+            findings.append(
+                make_finding(
+                    analysis,
+                    rule=ID,
+                    name=NAME,
+                    severity=FindingSeverity.HIGH,
+                    message=f"{authority} reads {datum} in plaintext through {through}",
+                    function=function,
+                    elements=[element_ref(analysis, "access", a) for a in accesses]
+                    or [element_ref(analysis, "parties", authority)],
+                    witness=witness,
+                    party=authority,
+                    datum=datum,
+                )
+            )
+    return findings
+
+
+RULE = Rule(
+    id=ID,
+    name=NAME,
+    severity=FindingSeverity.HIGH,
+    summary="A party of kind authority reads a datum in plaintext through at least one access.",
+    doc=__doc__ or "",
+    check=check,
+    tags=("security", "privacy", "linddun-data-disclosure"),
+)

@@ -1,0 +1,102 @@
+"""Personal data reaching a party that trains models or targets advertising with it.
+
+TM005 holds for a party P whose ``uses`` include ``training`` or ``advertising`` and a datum D
+(not a key) classified ``personal`` or ``sensitive`` in the settings where P reads D in
+plaintext.  Ciphertext is not reported: it cannot be put to either use.
+
+One finding per (party, datum).  Severity: high for sensitive data, medium for personal.
+Elements: the party, then the datum.  Witness: how P comes to read D.
+
+Example::
+
+    threatmodel: 1
+    title: Chats used for training
+    parties:
+      user: {kind: person}
+      assistant: {kind: ai_model}
+      corpus: {kind: store, uses: [training]}
+    toggles:
+      opt_out: {default: false}
+    data:
+      chat: {origin: [user], classification: personal}
+    flows:
+      ask: {from: user, to: assistant, data: [chat]}
+      collect: {from: assistant, to: corpus, data: [chat], when: not opt_out}
+
+reports::
+
+    TM005 medium: corpus, which uses data for training, reads personal data chat in plaintext (when not opt_out)
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from threatmodel.analysis import Analysis
+from threatmodel.checks.common import (
+    PERSONAL,
+    and_list,
+    element_ref,
+    holds,
+    make_finding,
+    witness_where,
+)
+from threatmodel.checks.rule import Rule
+from threatmodel.findings import Finding, FindingSeverity
+from threatmodel.model import Classification, Use
+from threatmodel.rules import plain
+
+ID = "TM005"
+NAME = "secondary-use"
+
+SECONDARY_USES = (Use.TRAINING, Use.ADVERTISING)
+
+
+def check(analysis: Analysis) -> list[Finding]:
+    """Every training or advertising party reading personal or sensitive data."""
+    model = analysis.model
+    findings = []
+    for datum_id in sorted(model.data):
+        datum = model.data[datum_id]
+        if datum.classification not in PERSONAL:
+            continue
+        severity = (
+            FindingSeverity.HIGH
+            if datum.classification is Classification.SENSITIVE
+            else FindingSeverity.MEDIUM
+        )
+        for party_id in analysis.problem.parties:
+            uses = [u.value for u in SECONDARY_USES if u in model.parties[party_id].uses]
+            function = analysis.conditions.plain.get((party_id, datum_id))
+            if not uses or function is None or not holds(analysis, function):
+                continue
+            findings.append(
+                make_finding(
+                    analysis,
+                    rule=ID,
+                    name=NAME,
+                    severity=severity,
+                    message=f"{party_id}, which uses data for {and_list(uses)}, reads "
+                    f"{datum.classification.value} data {datum_id} in plaintext",
+                    function=function,
+                    elements=[
+                        element_ref(analysis, "parties", party_id),
+                        element_ref(analysis, "data", datum_id),
+                    ],
+                    witness=witness_where(analysis, function, plain(party_id, datum_id)),
+                    party=party_id,
+                    datum=datum_id,
+                    condition=analysis.condition_texts[datum_id][party_id]["plaintext"],
+                )
+            )
+    return findings
+
+
+RULE = Rule(
+    id=ID,
+    name=NAME,
+    severity=FindingSeverity.HIGH,
+    summary="Personal or sensitive data reaches a party whose uses include training or "
+    "advertising.",
+    doc=__doc__ or "",
+    check=check,
+    tags=("security", "privacy", "linddun-non-compliance"),
+)

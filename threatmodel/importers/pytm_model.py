@@ -1,0 +1,359 @@
+"""Reading pytm's JSON: shape and reference checks, as typed records with positions.
+
+pytm writes (``tm.py --json FILE``) lists of boundaries, actors, assets, ``elements`` (the
+actors and assets together), data, flows and findings, and refers from one to another by
+``name``.  Names must therefore be unique among boundaries, among elements and among data;
+a flow's ``source`` and ``sink``, an ``inBoundary`` and a finding's ``target`` must name
+something that exists.  Every violation is a located error, all reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from threatmodel.diagnostics import Diagnostic, Location, ModelError, did_you_mean
+from threatmodel.importers.fields import Reader, describe
+from threatmodel.importers.reading import Node
+
+TOP_LEVEL = frozenset(
+    {
+        "name",
+        "description",
+        "actors",
+        "assets",
+        "elements",
+        "boundaries",
+        "data",
+        "flows",
+        "findings",
+        "excluded_findings",
+        "assumptions",
+        "threatsExcluded",
+        "threatsFile",
+        "colormap",
+        "ignoreUnused",
+        "isOrdered",
+        "mergeResponses",
+        "onDuplicates",
+    }
+)
+"""The keys pytm 1.4 writes at the top level."""
+
+SIGNATURE = ("elements", "actors", "assets", "flows")
+"""A file with none of these lists is not a pytm model."""
+
+
+@dataclass
+class Item:
+    """A named pytm object and where it is."""
+
+    name: str
+    node: Node
+    raw: dict[str, Any]
+
+    @property
+    def description(self) -> str:
+        """Its description, when it is text."""
+        value = self.raw.get("description")
+        return value.strip() if isinstance(value, str) else ""
+
+
+@dataclass
+class Element(Item):
+    """An actor or asset."""
+
+    cls: str = ""
+    boundary: str | None = None
+    data: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Boundary(Item):
+    """A trust boundary."""
+
+    parent: str | None = None
+
+
+@dataclass
+class Flow(Item):
+    """A data flow from ``source`` to ``sink`` (element names)."""
+
+    source: str = ""
+    sink: str = ""
+    data: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """One of pytm's own findings (or an excluded one) about a named target."""
+
+    target: str
+    text: str
+
+
+@dataclass
+class PytmModel:
+    """The parts of a pytm model the converter uses, all references checked."""
+
+    title: str
+    description: str
+    boundaries: list[Boundary]
+    elements: list[Element]
+    data: list[Item]
+    flows: list[Flow]
+    findings: list[Finding]
+    settings: dict[str, Any]
+    """The model's own settings and assumptions, and top-level keys we do not know."""
+
+
+def parse(raw: Any, reader: Reader) -> PytmModel:
+    """Check and read a pytm model; :class:`ModelError` with every problem."""
+    root = _root(raw, reader)
+    for key in sorted(set(root) - TOP_LEVEL):
+        reader.warn((key,), f"unknown pytm key '{key}' ignored; kept as a note", key=True)
+    boundaries = [
+        Boundary(item.name, item.node, item.raw, parent=_name(reader, item, "inBoundary"))
+        for item in _named(reader, root, ("boundaries",), "boundary")
+    ]
+    elements = [
+        _element(reader, item) for item in _named(reader, root, _element_lists(root), "element")
+    ]
+    data = _named(reader, root, ("data",), "datum")
+    flows = [_flow(reader, item) for item in _items(reader, root, "flows", "flow")]
+    _check_references(reader, boundaries, elements, flows)
+    data += _undeclared_data(reader, data, flows)
+    findings = _findings(reader, root)
+    reader.check()
+    title = reader.text(root, "name", ()).strip()
+    if not title:
+        reader.warn(("name",), "the model has no name; using the file name as title", key=True)
+    return PytmModel(
+        title=title,
+        description=reader.text(root, "description", ()).strip(),
+        boundaries=boundaries,
+        elements=elements,
+        data=data,
+        flows=flows,
+        findings=findings,
+        settings={
+            key: root[key] for key in sorted(root) if key in _SETTINGS or key not in TOP_LEVEL
+        },
+    )
+
+
+def _root(raw: Any, reader: Reader) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise _fatal(reader, f"not a pytm model: the top level is {describe(raw)}, not an object")
+    if "threatmodel" in raw:
+        hint = "; it is a threatmodel model already (check it with threatmodel validate)"
+    elif "technical_assets" in raw or "threagile_version" in raw:
+        hint = f"; it looks like a Threagile model (threatmodel import threagile {reader.path})"
+    elif any(isinstance(raw.get(key), list) for key in SIGNATURE):
+        return raw
+    else:
+        hint = ""
+    lists = ", ".join(SIGNATURE)
+    raise _fatal(reader, f"not a pytm model: it has none of the top-level lists {lists}{hint}")
+
+
+def _fatal(reader: Reader, message: str) -> ModelError:
+    return ModelError([Diagnostic(Location(reader.path, 1, 1), message)])
+
+
+def _element_lists(root: dict[str, Any]) -> tuple[str, ...]:
+    """pytm lists every element under ``elements`` and again under ``actors`` or ``assets``;
+    read ``elements`` when it is there, else the other two."""
+    return ("elements",) if "elements" in root else ("actors", "assets")
+
+
+def _items(reader: Reader, root: dict[str, Any], section: str, what: str) -> list[Item]:
+    """The objects of a list, each with a ``name``."""
+    found = []
+    for index, value in enumerate(reader.items(root, section, ())):
+        node = (section, index)
+        fields = reader.member(value, what, node)
+        if fields is None:
+            continue
+        name = reader.text(fields, "name", node).strip()
+        if not name:
+            reader.error(node, f"{what} without a 'name'")
+            continue
+        found.append(Item(name, node, fields))
+    return found
+
+
+_PLURALS = {"boundary": "boundaries", "element": "elements", "datum": "data"}
+
+
+def _named(
+    reader: Reader, root: dict[str, Any], sections: tuple[str, ...], what: str
+) -> list[Item]:
+    """Objects that others refer to by name: each name once."""
+    seen: dict[str, Item] = {}
+    for section in sections:
+        for item in _items(reader, root, section, what):
+            if item.name not in seen:
+                seen[item.name] = item
+            else:
+                reader.error(
+                    (*item.node, "name"),
+                    f"duplicate {what} name '{item.name}'; pytm refers to "
+                    f"{_PLURALS[what]} by name, so names must be unique",
+                )
+    return list(seen.values())
+
+
+def _name(reader: Reader, item: Item, key: str) -> str | None:
+    """A reference by name; pytm may also write the referenced object itself."""
+    value = item.raw.get(key)
+    if isinstance(value, dict):
+        value = value.get("name")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    reader.error((*item.node, key), f"expected a name for '{key}', got {describe(value)}")
+    return None
+
+
+def _element(reader: Reader, item: Item) -> Element:
+    cls = item.raw.get("__class__")
+    if not isinstance(cls, str):
+        cls = "Actor" if item.node[0] == "actors" else ""
+    return Element(
+        item.name,
+        item.node,
+        item.raw,
+        cls=cls,
+        boundary=_name(reader, item, "inBoundary"),
+        data=_data_names(reader, item),
+    )
+
+
+def _data_names(reader: Reader, item: Item) -> list[str]:
+    value = item.raw.get("data")
+    if isinstance(value, str):
+        return [value] if value else []
+    names = []
+    for index, entry in enumerate(reader.items(item.raw, "data", item.node)):
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(name, str) and name:
+            names.append(name)
+        else:
+            reader.error(
+                (*item.node, "data", index), f"expected a data name, got {describe(entry)}"
+            )
+    return names
+
+
+def _flow(reader: Reader, item: Item) -> Flow:
+    source = _name(reader, item, "source")
+    sink = _name(reader, item, "sink")
+    for key, value in (("source", source), ("sink", sink)):
+        if value is None and item.raw.get(key) in (None, ""):
+            where = (*item.node, key) if key in item.raw else item.node
+            reader.error(where, f"flow '{item.name}' has no '{key}'")
+    return Flow(item.name, item.node, item.raw, source or "", sink or "", _data_names(reader, item))
+
+
+def _check_references(
+    reader: Reader, boundaries: list[Boundary], elements: list[Element], flows: list[Flow]
+) -> None:
+    boundary_names = {b.name for b in boundaries}
+    element_names = {e.name for e in elements}
+    placed: list[tuple[Item, str | None]] = [(b, b.parent) for b in boundaries]
+    placed += [(e, e.boundary) for e in elements]
+    for item, parent in placed:
+        if parent is not None and parent not in boundary_names:
+            reader.error((*item.node, "inBoundary"), _unknown("boundary", parent, boundary_names))
+    for flow in flows:
+        for key in ("source", "sink"):
+            name = getattr(flow, key)
+            if name and name not in element_names:
+                reader.error((*flow.node, key), _unknown("element", name, element_names))
+    _boundary_cycles(reader, boundaries)
+
+
+def _undeclared_data(reader: Reader, data: list[Item], flows: list[Flow]) -> list[Item]:
+    """Data that flows name but ``data`` does not list: added with the defaults, and a
+    warning (pytm makes such data itself when a flow names it)."""
+    known = {item.name for item in data}
+    added = []
+    for flow in flows:
+        for index, name in enumerate(flow.data):
+            if name not in known:
+                known.add(name)
+                added.append(Item(name, (*flow.node, "data", index), {}))
+                reader.warn(
+                    (*flow.node, "data", index),
+                    f"flow '{flow.name}' carries '{name}', which 'data' does not list; "
+                    "added it as a datum of unknown classification",
+                )
+    return added
+
+
+def _unknown(what: str, name: str, known: set[str]) -> str:
+    return f"unknown {what} '{name}'{did_you_mean(name, known)}"
+
+
+def _boundary_cycles(reader: Reader, boundaries: list[Boundary]) -> None:
+    parents = {b.name: b.parent for b in boundaries}
+    by_name = {b.name: b for b in boundaries}
+    reported: set[str] = set()
+    for start in sorted(parents):
+        chain = [start]
+        parent = parents[start]
+        while parent is not None and parent in parents and parent not in chain:
+            chain.append(parent)
+            parent = parents[parent]
+        if parent is None or parent not in chain or parent in reported:
+            continue
+        cycle = chain[chain.index(parent) :]
+        reported.update(cycle)
+        reader.error(
+            (*by_name[parent].node, "inBoundary"),
+            f"boundaries are nested in a cycle: {' → '.join([*cycle, parent])}",
+        )
+
+
+def _findings(reader: Reader, root: dict[str, Any]) -> list[Finding]:
+    """pytm's findings, and the ones it excluded, as one line each."""
+    found = []
+    for section, excluded in (("findings", False), ("excluded_findings", True)):
+        for index, value in enumerate(reader.items(root, section, ())):
+            fields = reader.member(value, "finding", (section, index))
+            if fields is None:
+                continue
+            target = fields.get("target")
+            target_name = target.get("name") if isinstance(target, dict) else target
+            found.append(Finding(str(target_name or ""), _finding_text(fields, excluded)))
+    return found
+
+
+def _finding_text(fields: dict[str, Any], excluded: bool) -> str:
+    threat = str(fields.get("threat_id") or "?")
+    severity = str(fields.get("severity") or "")
+    about = " ".join(str(fields.get("description") or "").split())
+    text = f"pytm finding {threat}"
+    if severity:
+        text += f" ({severity})"
+    if excluded:
+        assumption = fields.get("assumption")
+        name = assumption.get("name") if isinstance(assumption, dict) else None
+        text += f", excluded by assumption '{name}'" if name else ", excluded"
+    return f"{text}: {about}" if about else text
+
+
+_SETTINGS = frozenset(
+    {
+        "assumptions",
+        "threatsExcluded",
+        "threatsFile",
+        "isOrdered",
+        "mergeResponses",
+        "ignoreUnused",
+        "colormap",
+        "onDuplicates",
+    }
+)
