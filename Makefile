@@ -32,8 +32,8 @@ demo: $(VENV)/.installed
 	@echo "reports and diagrams written to out/"
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check threatmodel tests benchmarks
-	$(BIN)/ruff format --check threatmodel tests benchmarks
+	$(BIN)/ruff check threatmodel tests benchmarks scripts
+	$(BIN)/ruff format --check threatmodel tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -18,7 +18,7 @@ from threatmodel.findings import Finding
 from threatmodel.graph import build_graph
 from threatmodel.loader import LoadedModel
 from threatmodel.model import Level, Model
-from threatmodel.nearest import evaluate_all, nearest_allowed
+from threatmodel.nearest import closest_satisfying, evaluate_all, nearest_allowed
 from threatmodel.rules import Fact, Problem
 from threatmodel.settings import Mode, Setting, SettingsError, Space, make_space
 from threatmodel.symbolic import Conditions, solve
@@ -204,8 +204,8 @@ def analyze(
     evaluator = SettingEvaluator(space, problem)
 
     nearest = nearest_allowed(space, space.default(), space.pinned)
-    if nearest is None:  # pragma: no cover - allowed is not empty, so one exists nearby
-        raise SettingsError("no allowed setting is near the default setting")
+    if nearest is None:
+        nearest = closest_satisfying(bdd, allowed, space.variables, space.default())
     default_setting, default_forced = nearest
     default = evaluator(default_setting)
     total = bdd.count(allowed, space.variables)

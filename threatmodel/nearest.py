@@ -8,9 +8,10 @@ tried in increasing number of changes, then in name order, so the answer is dete
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from itertools import combinations
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations, islice
 
+from threatmodel.bdd import Bdd, Function
 from threatmodel.expr import Expression
 from threatmodel.settings import Setting, Space
 
@@ -51,7 +52,14 @@ def nearest_allowed(
     if space.is_allowed(base):
         return base, {}
     fixed_names = set(fixed) | set(space.pinned)
-    candidates = [name for name in related_variables(space, fixed_names) if name not in fixed_names]
+    broken = {
+        name.name
+        for cid in space.violated_constraints(base)
+        for name in space.model.constraints[cid].require.names()
+        if name.name in space.variables
+    }
+    linked = broken | set(related_variables(space, fixed_names | broken))
+    candidates = sorted(linked - fixed_names)
     trials = 0
     for size in range(1, len(candidates) + 1):
         for names in combinations(candidates, size):
@@ -64,6 +72,27 @@ def nearest_allowed(
             if space.is_allowed(trial):
                 return trial, {name: trial[name] for name in names}
     return None
+
+
+SEARCH_LIMIT = 10_000
+"""Most satisfying assignments examined by :func:`closest_satisfying`."""
+
+
+def closest_satisfying(
+    bdd: Bdd, function: Function, variables: Sequence[str], base: Mapping[str, bool]
+) -> tuple[Setting, dict[str, bool]]:
+    """A setting in ``function`` differing from ``base`` in as few variables as found among
+    the first :data:`SEARCH_LIMIT` satisfying assignments (over the variables ``function``
+    depends on); ``function`` must be satisfiable."""
+    best: tuple[int, tuple[bool, ...]] | None = None
+    chosen: Setting = dict(base)
+    care = sorted(bdd.support(function))
+    for partial in islice(bdd.assignments(function, care), SEARCH_LIMIT):
+        trial = {**base, **partial}
+        key = (sum(trial[n] != base[n] for n in variables), tuple(trial[n] for n in variables))
+        if best is None or key < best:
+            best, chosen = key, trial
+    return chosen, {name: chosen[name] for name in variables if chosen[name] != base[name]}
 
 
 def evaluate_all(expressions: Iterable[Expression], environment: Mapping[str, bool]) -> bool:

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
 
 from threatmodel.analysis import Analysis, Change, SettingResult
 from threatmodel.bdd import Function
 from threatmodel.model import Level
+from threatmodel.nearest import closest_satisfying
 from threatmodel.settings import Setting
 from threatmodel.witness import witness_steps, witness_text
-
-EXAMPLE_SEARCH_LIMIT = 10_000
-"""Most satisfying settings examined when choosing an example setting."""
 
 
 @dataclass(frozen=True)
@@ -72,18 +69,8 @@ def example_setting(analysis: Analysis, function: Function) -> Setting | None:
     target = function & analysis.conditions.allowed
     if target == bdd.false:
         return None
-    default = analysis.default.setting
     variables = analysis.space.variables
-    care = sorted(bdd.support(target))
-    best: tuple[int, tuple[bool, ...]] | None = None
-    best_setting: Setting | None = None
-    for partial in islice(bdd.assignments(target, care), EXAMPLE_SEARCH_LIMIT):
-        setting = {**default, **partial}
-        distance = sum(setting[name] != default[name] for name in variables)
-        key = (distance, analysis.space.key(setting))
-        if best is None or key < best:
-            best, best_setting = key, setting
-    return best_setting
+    return closest_satisfying(bdd, target, variables, analysis.default.setting)[0]
 
 
 @dataclass(frozen=True)
