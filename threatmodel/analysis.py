@@ -98,6 +98,21 @@ class SettingEvaluator:
         return SettingResult(setting=setting, closure=closure, violations=violations)
 
 
+class ConditionPrinter:
+    """Condition texts, computed once per distinct function (many parties share one)."""
+
+    def __init__(self, conditions: Conditions) -> None:
+        self.conditions = conditions
+        self.cache: dict[Function, str] = {}
+
+    def __call__(self, function: Function) -> str:
+        text = self.cache.get(function)
+        if text is None:
+            text = sop.condition_text(self.conditions.bdd, function, self.conditions.allowed)
+            self.cache[function] = text
+        return text
+
+
 @dataclass
 class Analysis:
     """Everything the reports show about one model."""
@@ -124,6 +139,7 @@ class Analysis:
     expectation_texts: dict[str, dict[str, str]]
     """expectation → party → condition under which that party violates it."""
     evaluator: SettingEvaluator = field(repr=False)
+    printer: ConditionPrinter = field(repr=False)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -134,6 +150,10 @@ class Analysis:
     def result_for(self, setting: Mapping[str, bool]) -> SettingResult:
         """The analysis of any allowed setting (computed on demand)."""
         return self.evaluator(dict(setting))
+
+    def condition_text(self, function: Function) -> str:
+        """A function over the variables as a condition on the allowed settings."""
+        return self.printer(function)
 
 
 def expectation_parties(model: Model, expectation_id: str) -> list[str]:
@@ -240,6 +260,7 @@ def analyze(
         condition_texts=_condition_texts(problem, conditions, printer),
         expectation_texts=_expectation_texts(space, conditions, printer),
         evaluator=evaluator,
+        printer=printer,
     )
     return analysis
 
@@ -309,21 +330,6 @@ def _differs(bdd: Bdd, function: Function, name: str, where: Function) -> bool:
     low = bdd.restrict(function, {name: False})
     high = bdd.restrict(function, {name: True})
     return bool((((low & ~high) | (high & ~low)) & where) != bdd.false)
-
-
-class ConditionPrinter:
-    """Condition texts, computed once per distinct function (many parties share one)."""
-
-    def __init__(self, conditions: Conditions) -> None:
-        self.conditions = conditions
-        self.cache: dict[Function, str] = {}
-
-    def __call__(self, function: Function) -> str:
-        text = self.cache.get(function)
-        if text is None:
-            text = sop.condition_text(self.conditions.bdd, function, self.conditions.allowed)
-            self.cache[function] = text
-        return text
 
 
 def _condition_texts(

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from threatmodel import sop
 from threatmodel.analysis import Analysis, SettingResult, boundary_members
 from threatmodel.bdd import Function
 from threatmodel.findings import ElementRef, Finding, FindingSeverity
 from threatmodel.model import Classification, Model, PartyKind, ProtectionLevel
 from threatmodel.report.common import example_setting
-from threatmodel.rules import Fact, Rule, Step
+from threatmodel.rules import Fact, Rule, Step, plain
 from threatmodel.settings import Setting
 from threatmodel.witness import describe_step, witness_text
 
@@ -52,9 +51,8 @@ def classification(model: Model, datum: str) -> Classification:
 
 
 def condition_text(analysis: Analysis, function: Function) -> str:
-    """The function as a condition over the allowed settings."""
-    conditions = analysis.conditions
-    return sop.condition_text(conditions.bdd, function, conditions.allowed)
+    """The function as a condition over the allowed settings (printed once per function)."""
+    return analysis.condition_text(function)
 
 
 def holds(analysis: Analysis, function: Function) -> bool:
@@ -190,6 +188,42 @@ def make_finding(
         witness_lines=() if witness is None else witness.lines,
         witness_elements=() if witness is None else witness.elements,
         function=function & analysis.conditions.allowed,
+    )
+
+
+def plaintext_finding(
+    analysis: Analysis,
+    *,
+    rule: str,
+    name: str,
+    severity: FindingSeverity,
+    message: str,
+    party: str,
+    datum: str,
+    function: Function,
+    first: Iterable[ElementRef] = (),
+    about: Iterable[str] = (),
+) -> Finding:
+    """A finding about ``party`` reading ``datum`` in plaintext where ``function`` holds:
+    its elements are ``first``, then the party and the datum; its witness is the party's
+    derivation of the datum in the example setting."""
+    model = analysis.model
+    return make_finding(
+        analysis,
+        rule=rule,
+        name=name,
+        severity=severity,
+        message=message,
+        function=function,
+        elements=[
+            *first,
+            element_ref(analysis, "parties", party),
+            element_ref(analysis, datum_section(model, datum), datum),
+        ],
+        witness=witness_where(analysis, function, plain(party, datum)),
+        party=party,
+        datum=datum,
+        about=about,
     )
 
 

@@ -37,18 +37,15 @@ from threatmodel.analysis import Analysis
 from threatmodel.checks.common import (
     PERSONAL,
     and_list,
-    element_ref,
     holds,
     intended_ends,
-    make_finding,
+    plaintext_finding,
     region,
     subjects,
-    witness_where,
 )
 from threatmodel.checks.rule import Rule
 from threatmodel.findings import Finding, FindingSeverity
 from threatmodel.model import Classification
-from threatmodel.rules import plain
 
 ID = "TM001"
 NAME = "disclosure-outside-boundary"
@@ -76,22 +73,16 @@ def check(analysis: Analysis) -> list[Finding]:
             if party in inside or function is None or not holds(analysis, function):
                 continue
             findings.append(
-                make_finding(
+                plaintext_finding(
                     analysis,
                     rule=ID,
                     name=NAME,
                     severity=severity,
                     message=f"{party} reads {datum.classification.value} data {datum_id} "
                     f"in plaintext outside {and_list(boundaries)}",
-                    function=function,
-                    elements=[
-                        element_ref(analysis, "parties", party),
-                        element_ref(analysis, "data", datum_id),
-                    ],
-                    witness=witness_where(analysis, function, plain(party, datum_id)),
                     party=party,
                     datum=datum_id,
-                    condition=analysis.condition_texts[datum_id][party]["plaintext"],
+                    function=function,
                 )
             )
     return findings

@@ -39,18 +39,15 @@ from __future__ import annotations
 
 from threatmodel.analysis import Analysis
 from threatmodel.checks.common import (
-    datum_section,
     element_ref,
     holds,
-    make_finding,
+    plaintext_finding,
     region,
     subjects,
-    witness_where,
 )
 from threatmodel.checks.rule import Rule
 from threatmodel.findings import Finding, FindingSeverity
 from threatmodel.model import Model
-from threatmodel.rules import plain
 
 ID = "TM004"
 NAME = "incomplete-deletion"
@@ -85,22 +82,17 @@ def check(analysis: Analysis) -> list[Finding]:
                 if not holds(analysis, function):
                     continue
                 findings.append(
-                    make_finding(
+                    plaintext_finding(
                         analysis,
                         rule=ID,
                         name=NAME,
                         severity=FindingSeverity.HIGH,
                         message=f"{party} retains {datum} in plaintext although {toggle_id} "
                         "deletes it",
-                        function=function,
-                        elements=[
-                            element_ref(analysis, "toggles", toggle_id),
-                            element_ref(analysis, "parties", party),
-                            element_ref(analysis, datum_section(model, datum), datum),
-                        ],
-                        witness=witness_where(analysis, function, plain(party, datum)),
                         party=party,
                         datum=datum,
+                        function=function,
+                        first=[element_ref(analysis, "toggles", toggle_id)],
                         about=[toggle_id],
                     )
                 )

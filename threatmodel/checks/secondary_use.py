@@ -34,15 +34,12 @@ from threatmodel.analysis import Analysis
 from threatmodel.checks.common import (
     PERSONAL,
     and_list,
-    element_ref,
     holds,
-    make_finding,
-    witness_where,
+    plaintext_finding,
 )
 from threatmodel.checks.rule import Rule
 from threatmodel.findings import Finding, FindingSeverity
 from threatmodel.model import Classification, Use
-from threatmodel.rules import plain
 
 ID = "TM005"
 NAME = "secondary-use"
@@ -69,22 +66,16 @@ def check(analysis: Analysis) -> list[Finding]:
             if not uses or function is None or not holds(analysis, function):
                 continue
             findings.append(
-                make_finding(
+                plaintext_finding(
                     analysis,
                     rule=ID,
                     name=NAME,
                     severity=severity,
                     message=f"{party_id}, which uses data for {and_list(uses)}, reads "
                     f"{datum.classification.value} data {datum_id} in plaintext",
-                    function=function,
-                    elements=[
-                        element_ref(analysis, "parties", party_id),
-                        element_ref(analysis, "data", datum_id),
-                    ],
-                    witness=witness_where(analysis, function, plain(party_id, datum_id)),
                     party=party_id,
                     datum=datum_id,
-                    condition=analysis.condition_texts[datum_id][party_id]["plaintext"],
+                    function=function,
                 )
             )
     return findings
