@@ -153,15 +153,31 @@ def test_in_process_graphviz_reports_bad_dot() -> None:
         wasm_backend().render("digraph { a -> }", "svg")
 
 
-class _Trapped:
+class _Runtime:
+    """Stands in for the WebAssembly runtime: traps, or draws a fixed picture."""
+
+    def __init__(self, trap: bool) -> None:
+        self.trap = trap
+
     def render(self, source: str, format: str) -> bytes:
-        raise RuntimeError("error while executing\n  wasm trap: out of bounds memory access")
+        if self.trap:
+            raise RuntimeError("error while executing\n  wasm trap: out of bounds memory access")
+        return b"<svg/>"
 
 
-def test_in_process_graphviz_starts_afresh_after_a_failure() -> None:
-    backend = wasm_backend()
-    backend.render("digraph { a }", "svg")
-    backend._runtime = _Trapped()
+def test_in_process_graphviz_starts_afresh_after_a_trap(monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = WasmGraphviz()
+    started = []
+
+    def start() -> _Runtime:
+        runtime = _Runtime(trap=not started)
+        started.append(runtime)
+        backend._runtime = runtime
+        return runtime
+
+    monkeypatch.setattr(backend, "_start", start)
     with pytest.raises(RenderError, match=r"failed: wasm trap: out of bounds memory access$"):
         backend.render("digraph { a -> b }", "svg")
-    assert backend.render("digraph { a -> b }", "svg").startswith(b"<?xml")
+    assert backend.render("digraph { a -> b }", "svg") == b"<svg/>"
+    assert backend.render("digraph { a -> b }", "svg") == b"<svg/>"
+    assert len(started) == 2

@@ -81,6 +81,16 @@ def _node_names(layout: bytes) -> set[str]:
     return {o["name"] for o in objects if "pos" in o and not o["name"].startswith("_")}
 
 
+def _svg_node_names(svg: bytes) -> set[str]:
+    names = set()
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        text = title.text if title is not None else None
+        if group.get("class") == "node" and text and not text.startswith("_"):
+            names.add(text)
+    return names
+
+
 def _texts(svg: bytes) -> list[str]:
     return [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text")]
 
@@ -118,7 +128,7 @@ _TEXT = st.text(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(title=_TEXT, party=_TEXT)
 def test_any_title_is_shown_as_written(
@@ -130,7 +140,6 @@ def test_any_title_is_shown_as_written(
         load_file(str(path))
     except (ModelError, yaml.YAMLError):
         return
-    layout = _render(path, wasm, "json")
-    assert _node_names(layout) == {"user", "app", "servers", "node", "edge"}
-    texts = _texts(_render(path, wasm, "svg"))
-    assert texts[0] == (clean(title) or " ")
+    svg = _render(path, wasm, "svg")
+    assert _svg_node_names(svg) == {"user", "app", "servers", "node", "edge"}
+    assert _texts(svg)[0] == (clean(title) or " ")

@@ -12,19 +12,38 @@ encrypted under key K.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
 import networkx as nx
 
-from threatmodel.expr import Expression
+from threatmodel.expr import And, Const, Expression, Name, Node, Not
 from threatmodel.graph import EdgeKind
 from threatmodel.model import Model, ProtectionLevel
 
 Fact = tuple[str, ...]
 PLAIN = "plain"
 CIPHER = "cipher"
+
+
+def _literals(node: Node) -> list[tuple[str, bool]] | None:
+    """The literals of a conjunction of literals (``true`` has none), else ``None``."""
+    if isinstance(node, Const):
+        return [] if node.value else None
+    if isinstance(node, Name):
+        return [(node.name, True)]
+    if isinstance(node, Not):
+        return [(node.operand.name, False)] if isinstance(node.operand, Name) else None
+    if isinstance(node, And):
+        found: list[tuple[str, bool]] = []
+        for operand in node.operands:
+            literals = _literals(operand)
+            if literals is None:
+                return None
+            found.extend(literals)
+        return found
+    return None
 
 
 def plain(party: str, datum: str) -> Fact:
@@ -139,6 +158,40 @@ class Problem:
                 self._inputs[datum_id] = inputs
                 for item in inputs:
                     self._derived_by_input[item].append(datum_id)
+        self._group_guards()
+
+    def _group_guards(self) -> None:
+        """Sort the guards for :meth:`active`: always active, conjunctions of literals, and
+        the rest; elements with the same guard share one evaluation."""
+        simple: dict[tuple[tuple[str, bool], ...], list[str]] = defaultdict(list)
+        general: dict[tuple[Expression, ...], list[str]] = defaultdict(list)
+        for element, guard in self.guards.items():
+            literals: list[tuple[str, bool]] | None = []
+            for expression in guard.expressions():
+                found = _literals(expression.root)
+                if found is None or literals is None:
+                    literals = None
+                    break
+                literals.extend(found)
+            if literals is None:
+                general[guard.expressions()].append(element)
+            else:
+                simple[tuple(sorted(set(literals)))].append(element)
+        self._always: frozenset[str] = frozenset(simple.pop((), ()))
+        self._simple = [(literals, tuple(elements)) for literals, elements in simple.items()]
+        self._general = [(guard, tuple(elements)) for guard, elements in general.items()]
+
+    def active(self, environment: Mapping[str, bool]) -> frozenset[str]:
+        """The flows and accesses active where toggles and assumptions have the values of
+        ``environment`` (which gives every name the guards use)."""
+        active = set(self._always)
+        for literals, elements in self._simple:
+            if all(environment[name] == value for name, value in literals):
+                active.update(elements)
+        for expressions, elements in self._general:
+            if all(expression.evaluate(environment) for expression in expressions):
+                active.update(elements)
+        return frozenset(active)
 
     def initial(self) -> Iterator[Step]:
         """Steps without premises: origins of underived data (R1) and key holders (R2)."""

@@ -7,16 +7,18 @@ and ``U = L or not allowed``.
 * Up to :data:`EXACT_LIMIT` relevant variables the cover is **minimal** (fewest products,
   then fewest literals): prime implicants from a truth table kept as an integer bitmask,
   then an exact branch-and-bound set cover.
-* Beyond that, Minato-Morreale's irredundant sum of products on the BDD, with every product
-  expanded to a prime and redundant products removed: **near-minimal**.
+* Beyond that, Minato-Morreale's irredundant sum of products on the BDD: **near-minimal**.
+  Its products are already prime implicants of ``U`` and none is redundant (see
+  :func:`_isop`), so no expansion or removal pass follows.
 
 Ties are broken by the sorted literal lists, so the text is deterministic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import combinations, product
+import weakref
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from threatmodel.bdd import Bdd, Function
 
@@ -68,14 +70,79 @@ def format_cover(cover: Iterable[Cube]) -> str:
 
 def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
     """A sum of products F with ``lower <= F <= upper``; minimal when small enough."""
+    if bdd.backend == "cudd":
+        ordered = _name_ordered(bdd)
+        lower = bdd.manager.copy(lower, ordered.manager)
+        upper = bdd.manager.copy(upper, ordered.manager)
+        return _cover(ordered, lower, upper)
+    with _steady(bdd):
+        cover = _cover(bdd, lower, upper)
+    _collect_garbage(bdd)
+    return cover
+
+
+_ORDERED: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
+
+
+def _name_ordered(bdd: Bdd) -> Bdd:
+    """A CUDD manager with ``bdd``'s variables in name order and no reordering.
+
+    Covers split on variables by name, which is cheapest when that is the BDD's order:
+    splitting is then taking a node's children.  CUDD reorders variables as it sees fit, so
+    functions are copied into this companion manager (a C-level transfer) to be covered.
+    """
+    ordered = _ORDERED.get(bdd)
+    if ordered is None or set(ordered.variables) != set(bdd.variables):
+        ordered = Bdd(sorted(bdd.variables), "cudd")
+        ordered.manager.configure(reordering=False)
+        _ORDERED[bdd] = ordered
+    return ordered
+
+
+def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
     cache = _Cache(bdd)
     variables = sorted(cache.support(lower) | cache.support(upper))
     if len(variables) <= EXACT_LIMIT:
         return _exact_cover(bdd, lower, upper, variables)
+    levels: dict[str, int] = bdd.manager.var_levels
+    cache.by_name = variables == sorted(variables, key=levels.__getitem__)
     cover = _isop(cache, lower, upper)[0]
-    outside = ~upper
-    expanded = [_expand(cache, cube, outside) for cube in cover]
-    return _make_irredundant(cache, expanded, lower)
+    return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
+
+
+@contextmanager
+def _steady(bdd: Bdd) -> Iterator[None]:
+    """No dynamic variable reordering meanwhile, in a manager that does it.
+
+    The cover does not depend on the variable order (it splits by name), and reordering as
+    the many small intermediate BDDs pile up costs more than it saves here.
+    """
+    previous = bdd.manager.configure(reordering=False).get("reordering", False)
+    try:
+        yield
+    finally:
+        if previous:
+            bdd.manager.configure(reordering=True)
+
+
+_GARBAGE_FLOOR = 200_000
+"""Nodes below which the pure-Python manager is never swept."""
+_sweep_at: weakref.WeakKeyDictionary[Bdd, int] = weakref.WeakKeyDictionary()
+
+
+def _collect_garbage(bdd: Bdd) -> None:
+    """Free unreferenced nodes of a manager that does not do so by itself.
+
+    ``dd.autoref`` keeps every node ever made until asked to collect, and covers make many
+    short-lived ones: sweep whenever the node count has doubled since the last sweep (CUDD
+    collects on its own and has no such method).
+    """
+    collect = getattr(bdd.manager, "collect_garbage", None)
+    if collect is None:
+        return
+    if len(bdd.manager) > _sweep_at.get(bdd, _GARBAGE_FLOOR):
+        collect()
+        _sweep_at[bdd] = max(_GARBAGE_FLOOR, 2 * len(bdd.manager))
 
 
 # ------------------------------------------------------------------------ exact
@@ -111,24 +178,34 @@ def _exact_cover(bdd: Bdd, lower: Function, upper: Function, variables: list[str
 
 
 def _primes(upper: int, on: int, variables: list[str]) -> list[tuple[Cube, int]]:
-    """Prime implicants of ``upper`` that cover part of ``on``, with their masks."""
+    """Prime implicants of ``upper`` that cover part of ``on``, with their masks.
+
+    Cubes are built one variable at a time (absent, true or false), each mask from its
+    parent's with one ``&``.  A cube that misses ``on`` is not extended: its extensions
+    miss it too, and the cubes a prime is compared with (one literal fewer) contain the
+    prime, so they meet ``on`` whenever it does.
+    """
     full = (1 << (1 << len(variables))) - 1
     positive = _variable_masks(variables)
-    negative = {name: full & ~mask for name, mask in positive.items()}
+    choices: list[tuple[tuple[Cube, int], ...]] = [
+        ((((name, False),), full & ~positive[name]), (((name, True),), positive[name]))
+        for name in variables
+    ]
     implicants: dict[Cube, int] = {}
-    for size in range(len(variables) + 1):
-        for names in combinations(variables, size):
-            for values in product((False, True), repeat=size):
-                cube: Cube = tuple(zip(names, values, strict=True))
-                mask = full
-                for name, value in cube:
-                    mask &= positive[name] if value else negative[name]
-                if mask & ~upper == 0:
-                    implicants[cube] = mask
+    stack: list[tuple[int, Cube, int]] = [(0, (), full)]
+    while stack:
+        index, cube, mask = stack.pop()
+        if index == len(variables):
+            if mask & ~upper == 0:
+                implicants[cube] = mask
+            continue
+        stack.append((index + 1, cube, mask))
+        for literal, literal_mask in choices[index]:
+            narrowed = mask & literal_mask
+            if narrowed & on:
+                stack.append((index + 1, cube + literal, narrowed))
     primes = []
     for cube, mask in implicants.items():
-        if mask & on == 0:
-            continue
         larger = (cube[:i] + cube[i + 1 :] for i in range(len(cube)))
         if not any(candidate in implicants for candidate in larger):
             primes.append((cube, mask))
@@ -172,6 +249,9 @@ class _Cache:
 
     def __init__(self, bdd: Bdd) -> None:
         self.bdd = bdd
+        self.by_name = False
+        """Whether the BDD orders the variables of the functions covered by name, so that
+        the first variable by name that a function depends on is the one at its root."""
         self.literals: dict[Literal, Function] = {}
         self.supports: dict[Function, frozenset[str]] = {}
         self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
@@ -184,11 +264,22 @@ class _Cache:
             self.literals[(name, value)] = function
         return function
 
-    def cube(self, cube: Cube) -> Function:
-        result = self.bdd.true
-        for name, value in cube:
-            result &= self.literal(name, value)
-        return result
+    def but_not(self, kept: Function, removed: Function) -> Function:
+        """``kept and not removed``, without a BDD operation when either is constant."""
+        bdd = self.bdd
+        if kept == bdd.false or removed == bdd.true:
+            return bdd.false
+        if removed == bdd.false:
+            return kept
+        return kept & ~removed
+
+    def either(self, one: Function, other: Function) -> Function:
+        """``one or other``, without a BDD operation when either is false."""
+        if one == self.bdd.false:
+            return other
+        if other == self.bdd.false:
+            return one
+        return one | other
 
     def support(self, function: Function) -> frozenset[str]:
         names = self.supports.get(function)
@@ -197,9 +288,26 @@ class _Cache:
             self.supports[function] = names
         return names
 
+    def top(self, lower: Function, upper: Function) -> str:
+        """The first variable by name that ``lower`` or ``upper`` depends on."""
+        if not self.by_name:
+            return min(self.support(lower) | self.support(upper))
+        if lower.var is None:
+            return str(upper.var)
+        if upper.var is None or lower.level <= upper.level:
+            return str(lower.var)
+        return str(upper.var)
+
     def cofactors_of(self, function: Function, name: str) -> tuple[Function, Function]:
-        """``function`` with ``name`` false, and with it true."""
-        if name not in self.support(function):
+        """``function`` with ``name`` false, and with it true.
+
+        When ``name`` is the variable at the root of the BDD the cofactors are its children
+        (negated when the edge to the root is); otherwise they are computed and remembered.
+        """
+        if function.var == name:
+            low, high = function.low, function.high
+            return (~low, ~high) if function.negated else (low, high)
+        if self.by_name or name not in self.support(function):
             return function, function
         pair = self.cofactors.get((function, name))
         if pair is None:
@@ -217,6 +325,14 @@ def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], 
     Splits on the first variable by name that either bound depends on (not in the BDD's
     order, which CUDD changes as it reorders), so the cover is the same whatever the
     backend.
+
+    Every product is a prime implicant of ``upper``, by induction on the recursion: each
+    product meets its call's ``lower``; a product ``not x and c`` of the first branch has
+    ``c`` prime in ``upper0`` (so no literal of ``c`` can go) and meets ``lower0 and not
+    upper1`` (so ``not x`` cannot go); a product of the third branch is prime in ``upper0
+    and upper1`` and does not mention ``x``, hence prime in ``upper``.  Each product also
+    covers some point of ``lower`` that the others miss, which is what makes the cover
+    irredundant.
     """
     bdd = cache.bdd
     if lower == bdd.false:
@@ -226,15 +342,16 @@ def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], 
     cached = cache.covers.get((lower, upper))
     if cached is not None:
         return cached
-    name = min(cache.support(lower) | cache.support(upper))
+    name = cache.top(lower, upper)
     lower0, lower1 = cache.cofactors_of(lower, name)
     upper0, upper1 = cache.cofactors_of(upper, name)
-    cover0, function0 = _isop(cache, lower0 & ~upper1, upper0)
-    cover1, function1 = _isop(cache, lower1 & ~upper0, upper1)
-    rest_lower = (lower0 & ~function0) | (lower1 & ~function1)
-    cover_rest, function_rest = _isop(cache, rest_lower, upper0 & upper1)
-    variable = cache.literal(name, True)
-    function = (~variable & function0) | (variable & function1) | function_rest
+    cover0, function0 = _isop(cache, cache.but_not(lower0, upper1), upper0)
+    cover1, function1 = _isop(cache, cache.but_not(lower1, upper0), upper1)
+    rest_lower = cache.either(cache.but_not(lower0, function0), cache.but_not(lower1, function1))
+    both = upper0 if upper0 == upper1 else upper0 & upper1
+    cover_rest, function_rest = _isop(cache, rest_lower, both)
+    branches = bdd.manager.ite(cache.literal(name, True), function1, function0)
+    function = cache.either(branches, function_rest)
     cover = (
         [((name, False), *cube) for cube in cover0]
         + [((name, True), *cube) for cube in cover1]
@@ -242,48 +359,3 @@ def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], 
     )
     cache.covers[(lower, upper)] = (cover, function)
     return cover, function
-
-
-def _expand(cache: _Cache, cube: Cube, outside: Function) -> Cube:
-    """Drop literals, in sorted order, while the product stays clear of ``outside`` (the
-    complement of the upper bound): makes it prime.
-
-    Trying literal i, the product is the literals kept before i and all those after it, so
-    conjunctions of suffixes are computed once and the kept prefix grows as we go.
-    """
-    bdd = cache.bdd
-    literals = sorted(cube)
-    functions = [cache.literal(name, value) for name, value in literals]
-    suffixes = [bdd.true] * (len(literals) + 1)
-    for index in range(len(literals) - 1, -1, -1):
-        suffixes[index] = functions[index] & suffixes[index + 1]
-    kept: list[Literal] = []
-    prefix = bdd.true
-    for index, literal in enumerate(literals):
-        if (prefix & suffixes[index + 1] & outside) == bdd.false:
-            continue
-        kept.append(literal)
-        prefix &= functions[index]
-    return tuple(kept)
-
-
-def _make_irredundant(cache: _Cache, cover: list[Cube], lower: Function) -> list[Cube]:
-    """Remove products, longest first, whose on-set the remaining others already cover.
-
-    Trying product i, the others are the products kept before i and all those after it:
-    disjunctions of suffixes are computed once and the kept prefix grows as we go.
-    """
-    bdd = cache.bdd
-    ordered = sorted(set(cover), key=lambda c: (-len(c), c))
-    functions = [cache.cube(cube) for cube in ordered]
-    suffixes = [bdd.false] * (len(ordered) + 1)
-    for index in range(len(ordered) - 1, -1, -1):
-        suffixes[index] = functions[index] | suffixes[index + 1]
-    kept: list[Cube] = []
-    prefix = bdd.false
-    for index, cube in enumerate(ordered):
-        if (lower & ~(prefix | suffixes[index + 1])) == bdd.false:
-            continue
-        kept.append(cube)
-        prefix |= functions[index]
-    return kept

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from threatmodel.bdd import Bdd, Function
+from threatmodel.expr import Expression
 from threatmodel.model import Level
 from threatmodel.rules import CIPHER, PLAIN, Fact, Problem
 from threatmodel.settings import Space
@@ -67,6 +68,31 @@ def guard_functions(problem: Problem, space: Space, bdd: Bdd) -> dict[str, Funct
     return guards
 
 
+class _Guards:
+    """Each flow's and access's activity as a function, compiled when first needed (most
+    rules of a large model never fire) and once per distinct guard."""
+
+    def __init__(self, problem: Problem, space: Space, bdd: Bdd) -> None:
+        self.problem = problem
+        self.space = space
+        self.bdd = bdd
+        self.functions: dict[str, Function] = {}
+        self.compiled: dict[tuple[Expression, ...], Function] = {}
+
+    def __getitem__(self, element: str) -> Function:
+        function = self.functions.get(element)
+        if function is None:
+            expressions = self.problem.guards[element].expressions()
+            function = self.compiled.get(expressions)
+            if function is None:
+                function = self.bdd.true
+                for expression in expressions:
+                    function &= self.space.compile(self.bdd, expression)
+                self.compiled[expressions] = function
+            self.functions[element] = function
+        return function
+
+
 def solve(
     problem: Problem,
     space: Space,
@@ -76,7 +102,7 @@ def solve(
 ) -> Conditions:
     """The lifted least fixpoint; ``progress`` is called with the number of facts done."""
     false = bdd.false
-    guards = guard_functions(problem, space, bdd)
+    guards = _Guards(problem, space, bdd)
     values: dict[Fact, Function] = {}
     pending: dict[Fact, Function] = {}
     queue: deque[Fact] = deque()

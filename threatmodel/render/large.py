@@ -6,14 +6,15 @@ edges, and nobody can read the result.  Above ``max_parties`` a setting is drawn
 * an **overview**: one node per boundary (its parties collapsed), nested boundaries as
   clusters, and one edge per (sender group, receiver group, kind of line) summarising the
   active flows between them;
-* one diagram **per boundary**: its own parties in full, every other group collapsed to a
-  node, edges to outside parties merged per (party, group, kind of line);
+* one diagram **per boundary**: its own parties in full, laid out in a grid, and the flows
+  crossing its border merged per outside boundary (collapsed to a node) and kind of line;
 * a **focus** on one datum (``--focus --highlight D``): only the parties that get D and the
   flows, observations and accesses it moves along, with the flows of the keys and inputs
   they need; grouped like the overview when even that is too many parties.
 
-A view whose own node count is still above ``max_parties`` is not drawn; the notes say so.
-Inactive elements are left out of these views (the notes say that too).
+A boundary holding more than ``max_parties`` parties itself is not drawn (see
+:mod:`~threatmodel.render.plan`).  Inactive elements are left out of these views; the notes
+under each title say what was collapsed and left out.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ OUTSIDE = "_outside"
 SHOWN_DATA = 4
 """Data ids listed on an aggregated edge before ``+N more``."""
 SHOWN_TOOLTIPS = 10
+"""Elements described in an aggregated edge's tooltip."""
+SHOWN_MEMBERS = 20
+"""Parties named in a group node's tooltip."""
 
 
 @dataclass(frozen=True)
@@ -126,12 +130,12 @@ def group_node(
         sealed=tuple(_summary(sealed)),
         notes=(_count(len(members), "party", "parties"), *notes),
         fill=fill,
-        tooltip=f"{grouping.title(group)}: {', '.join(members)}",
+        tooltip=f"{grouping.title(group)}: {', '.join(_first(members, SHOWN_MEMBERS))}",
     )
 
 
 def _summary(counter: Counter[str]) -> list[str]:
-    """``d0 ×87, d1 ×3`` for the most common data, then ``+N more``."""
+    """``d0 ×87, d1 ×3``: how many members get each datum, in id order, then ``+N more``."""
     items = [f"{datum} ×{count}" for datum, count in sorted(counter.items())]
     if len(items) > 2 * SHOWN_DATA:
         items = [*items[: 2 * SHOWN_DATA], f"+{len(items) - 2 * SHOWN_DATA} more"]
@@ -169,106 +173,61 @@ def _aggregate_edge(aggregate: _Aggregate, model: Model) -> Edge:
     )
 
 
-def _first(items: list[str]) -> list[str]:
-    if len(items) <= SHOWN_DATA:
+def _first(items: list[str], shown: int = SHOWN_DATA) -> list[str]:
+    if len(items) <= shown:
         return items
-    return [*items[:SHOWN_DATA], f"+{len(items) - SHOWN_DATA} more"]
+    return [*items[:shown], f"+{len(items) - shown} more"]
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which parties a collapsed view draws in full, and what else it keeps."""
-
-    detailed: frozenset[str] = frozenset()
-    """Parties drawn as themselves; every other party is drawn as its group."""
-    parties: frozenset[str] | None = None
-    """Parties considered at all (``None``: every party)."""
-    edges: frozenset[str] | None = None
-    """Edges considered at all (``None``: every active edge)."""
-    between_groups: bool = True
-    """Whether edges between two collapsed groups are drawn."""
-    all_groups: bool = True
-    """Whether groups no drawn edge touches are drawn too."""
-
-
-def collapsed_scene(
+def grouped_scene(
     facts: SettingFacts,
     grouping: Grouping,
-    selection: Selection,
     highlight: str | None,
     notes: tuple[str, ...],
+    parties: Collection[str] | None = None,
+    edges: Collection[str] | None = None,
 ) -> Scene:
-    """Active edges only; parties outside ``selection.detailed`` merged into group nodes."""
+    """One node per group of parties; the active edges between groups merged per pair of
+    groups and kind of line, those inside a group counted on its node.  Only ``parties``
+    and ``edges``, when given, are considered."""
     model = facts.model
-    detailed = selection.detailed
-    considered = selection.parties
-    singles: list[Edge] = []
     aggregates: dict[tuple[str, str, str, str], _Aggregate] = {}
     internal: Counter[str] = Counter()
     for edge in model_edges(model):
-        if selection.edges is not None and edge.name not in selection.edges:
+        if edges is not None and edge.name not in edges:
             continue
-        if considered is not None and (edge.tail not in considered or edge.head not in considered):
+        if parties is not None and (edge.tail not in parties or edge.head not in parties):
             continue
         if not facts.is_active(edge):
             continue
-        tail = edge.tail if edge.tail in detailed else grouping.group_of[edge.tail]
-        head = edge.head if edge.head in detailed else grouping.group_of[edge.head]
-        if edge.tail in detailed and edge.head in detailed:
-            single = party_edge(facts, edge)
-            assert single is not None
-            singles.append(single)
+        tail, head = grouping.group_of[edge.tail], grouping.group_of[edge.head]
+        if tail == head:
+            internal[tail] += 1
             continue
-        if edge.tail not in detailed and edge.head not in detailed:
-            if not selection.between_groups:
-                continue
-            if tail == head:
-                internal[tail] += 1
-                continue
-        line = str(edge.protection or edge.access)
-        key = (tail, head, edge.role.value, line)
-        aggregate = aggregates.setdefault(
-            key, _Aggregate(tail, head, edge.role, edge.protection, edge.access)
-        )
-        aggregate.elements.append(edge)
-    groups = {aggregate.tail for aggregate in aggregates.values() if aggregate.tail not in detailed}
-    groups |= {
-        aggregate.head for aggregate in aggregates.values() if aggregate.head not in detailed
-    }
-    if selection.all_groups:
-        pool = model.parties if considered is None else considered
-        groups |= {grouping.group_of[p] for p in pool if p not in detailed}
-    nodes = [
-        party_node(facts, party, _detail_cluster(grouping, party), highlight)
-        for party in sorted(detailed)
-    ]
+        key = (tail, head, edge.role.value, str(edge.protection or edge.access))
+        new = _Aggregate(tail, head, edge.role, edge.protection, edge.access)
+        aggregates.setdefault(key, new).elements.append(edge)
+    groups = sorted({grouping.group_of[p] for p in (model.parties if parties is None else parties)})
     nesting = {grouping.parent(group) for group in groups} - {None}
-    for group in sorted(groups):
-        cluster = None
-        if selection.between_groups:
-            cluster = group if group in nesting else grouping.parent(group)
+    nodes = []
+    for group in groups:
+        cluster = group if group in nesting else grouping.parent(group)
         inside = [_count(internal[group], "flow") + " inside"] if internal[group] else []
-        nodes.append(group_node(facts, grouping, group, cluster, highlight, considered, inside))
-    edges = singles + [_aggregate_edge(a, model) for a in aggregates.values()]
+        nodes.append(group_node(facts, grouping, group, cluster, highlight, parties, inside))
+    scene_edges = sorted((_aggregate_edge(a, model) for a in aggregates.values()), key=_name)
     return Scene(
         title=model.title,
         lines=tuple(title_lines(facts.analysis, facts.drawn, highlight)),
-        clusters=_clusters(grouping, nodes),
-        nodes=tuple(sorted(nodes, key=lambda node: node.name)),
-        edges=tuple(sorted(edges, key=lambda edge: edge.name)),
+        clusters=clusters_for(model, [node.cluster for node in nodes if node.cluster]),
+        nodes=tuple(nodes),
+        edges=tuple(scene_edges),
         notes=notes,
         highlight=highlight,
     )
 
 
-def _detail_cluster(grouping: Grouping, party: str) -> str | None:
-    group = grouping.group_of[party]
-    return None if group == OUTSIDE else group
-
-
-def _clusters(grouping: Grouping, nodes: list[Node]) -> tuple[Cluster, ...]:
-    wanted = [node.cluster for node in nodes if node.cluster is not None]
-    return clusters_for(grouping.model, wanted)
+def _name(edge: Edge) -> str:
+    return edge.name
 
 
 def overview_scene(analysis: Analysis, drawn: Drawn, highlight: str | None) -> Scene:
@@ -282,7 +241,7 @@ def overview_scene(analysis: Analysis, drawn: Drawn, highlight: str | None) -> S
         "observations and accesses merged per pair of nodes and kind of line; inactive ones "
         "left out"
     )
-    return collapsed_scene(facts, grouping, Selection(), highlight, (note,))
+    return grouped_scene(facts, grouping, highlight, (note,))
 
 
 def boundary_scene(analysis: Analysis, drawn: Drawn, highlight: str | None, group: str) -> Scene:
@@ -387,5 +346,4 @@ def focus_scene(analysis: Analysis, drawn: Drawn, datum: str, max_parties: int) 
         f"than {max_parties:,}, so they are collapsed into one node per boundary; everything "
         "off its paths left out"
     )
-    selection = Selection(parties=parties, edges=edges)
-    return collapsed_scene(facts, grouping, selection, datum, (note,))
+    return grouped_scene(facts, grouping, datum, (note,), parties, edges)

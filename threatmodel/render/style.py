@@ -3,9 +3,9 @@
 Protection is shown twice, by colour and by line, so that a greyscale print still reads:
 no protection is a thick red line, transport encryption a thin blue one, end-to-end
 encryption a green double line.  Accesses are dashed, observations dotted.  An element
-that is off in the setting drawn keeps its line but turns light grey.  In a diff, colour
-means change instead (blue added, orange removed, grey unchanged) and the line still
-means protection.
+that is off in the setting drawn (shown only with ``--inactive faint``) keeps its line but
+turns light grey.  In a diff, colour means change instead (blue added, orange removed,
+grey unchanged) and the line still means protection.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ INK = "#212121"
 MUTED = "#757575"
 FAINT = "#c4c4c4"
 FAINT_TEXT = "#9e9e9e"
-READS_TEXT = "#b71c1c"
-SEALED_TEXT = "#8d6e00"
 
 BOUNDARY_FILLS = ("#f3f5f8", "#e6eaf0", "#d9dfe8")
 """Cluster background by nesting depth."""
