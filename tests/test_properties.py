@@ -660,9 +660,6 @@ def _check_outcome(text: str, path: str, load_it: Callable[[], LoadedModel]) -> 
         bound = len(text.splitlines()) + 1
         for diagnostic in exc.diagnostics:
             rendered = str(diagnostic)
-            if len(rendered.splitlines()) > 1 and "'" in rendered.splitlines()[0]:
-                # Known bug (test_regressions.py): a quoted value keeps its line breaks.
-                rendered = " ".join(rendered.splitlines())
             match = DIAGNOSTIC.match(rendered)
             assert match, rendered
             assert len(rendered.splitlines()) == 1, rendered

@@ -1,8 +1,6 @@
 """Regression tests for bugs found by the property tests (tests/test_properties.py).
 
-Each test is the smallest input found.  A bug not yet fixed is marked
-``xfail(strict=True)`` with the reason, so that fixing it makes the test pass and then
-requires removing the mark.
+Each test is the smallest input found.
 """
 
 from __future__ import annotations
@@ -88,13 +86,6 @@ def _nearest_model() -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nearest.closest_satisfying (behind report.common.example_setting) stops after "
-    "SEARCH_LIMIT satisfying settings, so the 'nearest' example is 4 flips away instead of "
-    "2; where the search is cut also depends on the BDD backend and on PYTHONHASHSEED, so "
-    "analyze JSON (finding examples) differs between runs on large models",
-)
 def test_example_setting_is_the_nearest_to_the_default() -> None:
     analysis = analyze(load_text(_nearest_model(), "m.yaml"))
     [report], _ = expectation_reports(analysis)
@@ -103,12 +94,6 @@ def test_example_setting_is_the_nearest_to_the_default() -> None:
     assert changed == {"t00", "t01"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diagnostics quote user values verbatim: a value with a line break (here an id "
-    'written "a\\nb") makes one PATH:LINE:COL: error: line span two, and a crafted value '
-    "can forge a diagnostic line of its own",
-)
 def test_a_quoted_line_break_stays_on_one_diagnostic_line() -> None:
     forged = "x\\nother.yaml:1:1: error: forged"
     with pytest.raises(ModelError) as caught:

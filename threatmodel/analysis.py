@@ -18,7 +18,7 @@ from threatmodel.findings import Finding
 from threatmodel.graph import build_graph
 from threatmodel.loader import LoadedModel
 from threatmodel.model import Level, Model
-from threatmodel.nearest import closest_satisfying, evaluate_all, nearest_allowed
+from threatmodel.nearest import closest_satisfying, nearest_allowed
 from threatmodel.rules import Fact, Problem
 from threatmodel.settings import Mode, Setting, SettingsError, Space, make_space
 from threatmodel.symbolic import Conditions, solve
@@ -81,12 +81,8 @@ class SettingEvaluator:
         self.cache: dict[frozenset[str], Closure] = {}
 
     def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
-        environment = self.space.environment(setting)
-        return frozenset(
-            element
-            for element, guard in self.problem.guards.items()
-            if evaluate_all(guard.expressions(), environment)
-        )
+        """The flows and accesses active in ``setting``."""
+        return self.problem.active(self.space.environment(setting))
 
     def __call__(self, setting: Setting) -> SettingResult:
         active = self.active(setting)

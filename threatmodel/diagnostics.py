@@ -34,6 +34,11 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+_ESCAPES = {code: ascii(chr(code))[1:-1] for code in [*range(0x20), 0x7F, 0x85, 0x2028, 0x2029]}
+"""Line breaks and control characters in messages (which quote the user's values) are
+written as escapes, so that one diagnostic is always one line."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem, printed as ``PATH:LINE:COL: error: MESSAGE``."""
@@ -43,7 +48,8 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity.value}: {self.message}"
+        message = self.message.translate(_ESCAPES)
+        return f"{self.location}: {self.severity.value}: {message}"
 
 
 class ModelError(Exception):

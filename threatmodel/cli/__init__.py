@@ -6,6 +6,7 @@ This package is the only place that prints or exits.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -47,6 +48,9 @@ for _command in (
 def main() -> None:
     """Console entry point; never shows a traceback unless THREATMODEL_DEBUG is set."""
     quiet_release_noise()
+    # Loading builds hundreds of thousands of small objects that live until exit; the
+    # collector's default thresholds make that quadratic-ish for large models.
+    gc.set_threshold(100_000, 50, 1000)
     try:
         cli(prog_name="threatmodel")
     except Exception as exc:  # the last line of defence: report, never a traceback
