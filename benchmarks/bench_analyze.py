@@ -3,8 +3,8 @@
     python benchmarks/bench_analyze.py [--sizes 100 1000 5000] [--repeat 3]
 
 Targets: 1,000 parties / 5,000 flows under 1.5 s and 200 MB; 5,000 / 25,000 under 8 s.
-The output goes to a temporary file rather than ``-o /dev/null``: the atomic writer replaces
-the target with a regular file, which for ``/dev/null`` run as root replaces the device.
+The output goes to a regular file in a temporary directory, so that the time includes the
+atomic write (``-o /dev/null`` would write to the device directly).
 """
 
 from __future__ import annotations

@@ -83,9 +83,13 @@ def check(analysis: Analysis) -> list[Finding]:
     model = analysis.model
     authorities = {p for p, party in model.parties.items() if party.kind is PartyKind.AUTHORITY}
     by_authorities = {a for a, access in model.access.items() if access.party in authorities}
-    if not by_authorities:
-        return []
     conditions = analysis.conditions
+    if not by_authorities or not any(
+        (authority, datum) in conditions.plain
+        for authority in authorities
+        for datum in analysis.problem.data
+    ):
+        return []
     without = _without(analysis, by_authorities)
     findings = []
     for datum in analysis.problem.data:

@@ -6,7 +6,14 @@ import click
 
 from threatmodel.analysis import DEFAULT_MAX_SETTINGS
 from threatmodel.checks import run_checks
-from threatmodel.cli.common import EPILOG, emit, run_analysis, set_options, use_color
+from threatmodel.cli.common import (
+    EPILOG,
+    emit,
+    output_option,
+    run_analysis,
+    set_options,
+    use_color,
+)
 from threatmodel.diagnostics import did_you_mean
 from threatmodel.explain import explain as explain_exposure
 from threatmodel.report import WRITERS
@@ -24,7 +31,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+@output_option
 @click.option(
     "--max-settings",
     type=click.IntRange(min=1),

@@ -15,13 +15,14 @@ from threatmodel.cli.common import (
     EXIT_FOUND,
     EXIT_OK,
     analyze_loaded,
+    assumptions_option,
     emit,
     fail_invalid,
+    output_option,
     print_diagnostics,
 )
 from threatmodel.diagnostics import Diagnostic, ModelError, did_you_mean
 from threatmodel.loader import LoadedModel, load_file
-from threatmodel.settings import Mode
 
 CHECK_EPILOG = (
     "Exit status: 0 success: the check passed; 1 an expectation is violated or a finding is at "
@@ -64,16 +65,8 @@ def load_all(paths: tuple[str, ...]) -> list[LoadedModel]:
     help="Lowest finding severity that fails the check; never: findings never fail. "
     "Violated expectations always fail.",
 )
-@click.option(
-    "--assumptions",
-    "mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.ALL.value,
-    show_default=True,
-    help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
-    "false (pessimistic).",
-)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+@assumptions_option
+@output_option
 def check(
     models: tuple[str, ...], output_format: str, fail_on: str, mode: str, output: str | None
 ) -> None:

@@ -50,17 +50,24 @@ def load_or_exit(path: str) -> LoadedModel:
     return loaded
 
 
+assumptions_option = click.option(
+    "--assumptions",
+    "mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.ALL.value,
+    show_default=True,
+    help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
+    "false (pessimistic).",
+)
+
+output_option = click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output."
+)
+
+
 def set_options(function: F) -> F:
-    """``--set`` and ``--assumptions``, shared by the analysing commands."""
-    function = click.option(
-        "--assumptions",
-        "mode",
-        type=click.Choice([m.value for m in Mode]),
-        default=Mode.ALL.value,
-        show_default=True,
-        help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
-        "false (pessimistic).",
-    )(function)
+    """``--set`` and ``--assumptions``, shared by the commands that analyse one setting space."""
+    function = assumptions_option(function)
     return click.option(
         "--set",
         "assignments",

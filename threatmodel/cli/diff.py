@@ -7,7 +7,7 @@ import sys
 import click
 
 from threatmodel.cli.check import load_all
-from threatmodel.cli.common import EXIT_FOUND, EXIT_OK, emit
+from threatmodel.cli.common import EXIT_FOUND, EXIT_OK, assumptions_option, emit, output_option
 from threatmodel.diff import compare
 from threatmodel.loader import LoadedModel
 from threatmodel.report.diff import WRITERS
@@ -36,16 +36,8 @@ DIFF_EPILOG = (
     is_flag=True,
     help="Exit 1 when exposure grows: some party gets more of some datum in some setting.",
 )
-@click.option(
-    "--assumptions",
-    "mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.ALL.value,
-    show_default=True,
-    help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
-    "false (pessimistic).",
-)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically).")
+@assumptions_option
+@output_option
 def diff(
     old: str, new: str, output_format: str, exit_code: bool, mode: str, output: str | None
 ) -> None:
