@@ -93,15 +93,54 @@ def test_json_follows_spec_section_8(run_cli: Callable[..., Run]) -> None:
     assert "findings" in document
 
 
-def test_max_settings_lists_default_and_scenarios(run_cli: Callable[..., Run]) -> None:
+@pytest.mark.parametrize("bound", ["0", "3", "23"])
+def test_max_settings_lists_default_and_scenarios(
+    bound: str, run_cli: Callable[..., Run]
+) -> None:
     document = json.loads(
-        run_cli("analyze", EXAMPLE, "--format", "json", "--max-settings", "3").stdout
+        run_cli("analyze", EXAMPLE, "--format", "json", "--max-settings", bound).stdout
     )
     assert document["settings_complete"] is False
     assert document["settings_total"] == 24
     labels = [label for s in document["settings"] for label in s["labels"]]
     assert "default" in labels
     assert {"private_chat", "opted_out", "after_reset", "key_copy"} <= set(labels)
+    assert len(document["settings"]) == 5
+
+
+def test_max_settings_at_the_count_lists_every_setting(run_cli: Callable[..., Run]) -> None:
+    document = json.loads(
+        run_cli("analyze", EXAMPLE, "--format", "json", "--max-settings", "24").stdout
+    )
+    assert document["settings_complete"] is True
+    assert len(document["settings"]) == 24
+
+
+@pytest.mark.parametrize(
+    ("body", "text_says", "markdown_says"),
+    [
+        ("", "the model has no data or keys", "The model has no data or keys."),
+        ("parties:\n  a: {kind: person}\n", "the model has no data or keys", "no data"),
+        (
+            "data:\n  d: {origin: []}\n",
+            "(no parties or no data to show)",
+            "| `d` | nobody ever has it |",
+        ),
+    ],
+)
+def test_an_empty_model_is_reported_plainly(
+    body: str, text_says: str, markdown_says: str, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(f"threatmodel: 1\ntitle: Nothing yet\n{body}", encoding="utf-8")
+    text = run_cli("analyze", str(model))
+    markdown = run_cli("analyze", str(model), "--format", "markdown")
+    assert text.exit_code == markdown.exit_code == 0
+    assert text_says in text.stdout
+    assert "| party |  |" not in markdown.stdout
+    assert markdown_says.lower() in markdown.stdout.lower()
+    document = json.loads(run_cli("analyze", str(model), "--format", "json").stdout)
+    assert len(document["settings"]) == 1
 
 
 def test_assumptions_mode(run_cli: Callable[..., Run]) -> None:

@@ -34,7 +34,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
 @output_option
 @click.option(
     "--max-settings",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=0),
     default=DEFAULT_MAX_SETTINGS,
     show_default=True,
     help="List every allowed setting up to this many; beyond, only the default setting "

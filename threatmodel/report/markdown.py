@@ -36,9 +36,15 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
         pins = ", ".join(f"`{k}={str(v).lower()}`" for k, v in sorted(space.pinned.items()))
         out.append(f"\nPinned with `--set`: {pins}")
     out += ["", "## Who reads what, and when", ""]
-    out += ["| datum | parties | plaintext | ciphertext only |", "| --- | --- | --- | --- |"]
+    if analysis.problem.data:
+        out += ["| datum | parties | plaintext | ciphertext only |", "| --- | --- | --- | --- |"]
+    else:
+        out.append("The model has no data or keys.")
     for datum in analysis.problem.data:
-        for row in condition_rows(analysis, datum):
+        rows = condition_rows(analysis, datum)
+        if not rows:
+            out.append(f"| `{datum}` | nobody ever has it | `never` | `never` |")
+        for row in rows:
             out.append(
                 f"| `{datum}` | {', '.join(row.parties)} | {_code(row.plaintext)} "
                 f"| {_code(row.ciphertext)} |"
@@ -50,9 +56,10 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
         )
         out.append(f"(forced by the constraints: {forced})")
     data = analysis.problem.data
-    out += ["", "| party | " + " | ".join(f"`{d}`" for d in data) + " |"]
-    out.append("| --- |" + " --- |" * len(data))
-    for party in analysis.problem.parties:
+    if data and analysis.problem.parties:
+        out += ["", "| party | " + " | ".join(f"`{d}`" for d in data) + " |"]
+        out.append("| --- |" + " --- |" * len(data))
+    for party in analysis.problem.parties if data else ():
         cells = [exposure_cell(analysis.default, party, d) for d in data]
         out.append(f"| {party} | " + " | ".join(cells) + " |")
     if analysis.impacts:

@@ -89,6 +89,8 @@ def _header(analysis: Analysis, style: dict[str, Style]) -> list[str]:
 def _conditions(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     lines = [style["head"]("WHO READS WHAT, AND WHEN"), ""]
     model = analysis.model
+    if not analysis.problem.data:
+        lines += ["  the model has no data or keys", ""]
     for datum in analysis.problem.data:
         element = model.data.get(datum) or model.keys[datum]
         kind = "key" if datum in model.keys else "datum"
@@ -145,6 +147,8 @@ def _matrix(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     ]
     data = analysis.problem.data
     parties = analysis.problem.parties
+    if not data or not parties:
+        return [*lines, "  (no parties or no data to show)"]
     name_width = max([len("party"), *(len(p) for p in parties)])
     widths = {d: max(len(d), len("ciphertext")) for d in data}
     blocks: list[list[str]] = [[]]
