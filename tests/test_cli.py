@@ -94,9 +94,7 @@ def test_json_follows_spec_section_8(run_cli: Callable[..., Run]) -> None:
 
 
 @pytest.mark.parametrize("bound", ["0", "3", "23"])
-def test_max_settings_lists_default_and_scenarios(
-    bound: str, run_cli: Callable[..., Run]
-) -> None:
+def test_max_settings_lists_default_and_scenarios(bound: str, run_cli: Callable[..., Run]) -> None:
     document = json.loads(
         run_cli("analyze", EXAMPLE, "--format", "json", "--max-settings", bound).stdout
     )
