@@ -248,7 +248,10 @@ def model_section(headline: Headline, analysis: Analysis) -> list[str]:
         lines.append("Expectations that fail — findings, each explained in the model:")
         lines.append("")
         for expectation_id, title, broken in failing:
-            parts = "; ".join(f"`{party}` when {text}" for party, text in broken)
+            parts = "; ".join(
+                f"`{party}` " + ("always" if text == "always" else f"when {text}")
+                for party, text in broken
+            )
             lines.append(f"* `{expectation_id}` ({title}): broken by {parts}")
         lines.append("")
     return lines

@@ -198,6 +198,16 @@ def test_explain_with_set_shows_that_setting(run_cli: Callable[..., Run]) -> Non
     assert "e2ee=true" in result.stdout
 
 
+def test_explain_says_always_plainly(run_cli: Callable[..., Run]) -> None:
+    result = run_cli(
+        "explain", EXAMPLE, "--party", "servers", "--data", "dm_text", "--set", "e2ee=false"
+    )
+    assert result.exit_code == 0
+    assert "  plaintext: always\n" in result.stdout
+    assert "way 1: plaintext always\n" in result.stdout
+    assert "when always" not in result.stdout
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_has_help(command: str, run_cli: Callable[..., Run]) -> None:
     result = run_cli(command, "--help")

@@ -18,18 +18,21 @@ def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
     lines = [f"{party} and {datum}"]
     for level, condition in explanation.conditions.items():
         if condition != "never":
-            when = "always" if condition == "always" else f"when {condition}"
-            lines.append(f"  {level}: {when}")
+            lines.append(f"  {level}: {_when(condition)}")
     if not explanation.ways:
         lines.append(f"  {party} never gets {datum} in any allowed setting")
     for number, way in enumerate(explanation.ways, start=1):
         lines.append("")
         what = "plaintext" if way.level.value == "plaintext" else "ciphertext only"
-        lines.append(f"way {number}: {what} when {way.condition}")
+        lines.append(f"way {number}: {what} {_when(way.condition)}")
         lines.append(f"  e.g. {setting_text(analysis, way.setting)}")
         for line in way.lines:
             lines += wrap_chain("    " + line, WIDTH)
     return "\n".join(lines) + "\n"
+
+
+def _when(condition: str) -> str:
+    return "always" if condition == "always" else f"when {condition}"
 
 
 def explanation_json(analysis: Analysis, explanation: Explanation) -> str:

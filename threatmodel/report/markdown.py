@@ -89,7 +89,10 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
         for report in violated:
             title = f": {_cell(report.title)}" if report.title != report.expectation else ""
             out.append(f"- ✗ **`{report.expectation}`**{title}")
-            out += [f"  - {party} breaks it when {_code(c)}" for party, c in report.parties]
+            out += [
+                f"  - {party} breaks it {'always' if c == 'always' else 'when ' + _code(c)}"
+                for party, c in report.parties
+            ]
             if report.example is not None and report.witness_lines:
                 out.append(
                     f"  - for example with `{setting_text(analysis, report.example.setting)}`:"
