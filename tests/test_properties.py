@@ -37,13 +37,16 @@ from strategies import (
 from threatmodel import sop
 from threatmodel.analysis import Analysis, analyze
 from threatmodel.bdd import Bdd
-from threatmodel.checks import run_checks
+from threatmodel.checks import compelled_disclosure, run_checks
 from threatmodel.diagnostics import ModelError
 from threatmodel.expr import parse
+from threatmodel.graph import build_graph
 from threatmodel.loader import LoadedModel, load_file, load_text
 from threatmodel.report import WRITERS
 from threatmodel.report.json_format import document
+from threatmodel.rules import Problem
 from threatmodel.settings import Mode, SettingsError
+from threatmodel.symbolic import solve
 
 SCALE = float(os.environ.get("THREATMODEL_PROPERTY_SCALE", "1"))
 """Multiplies every test's number of examples: ``THREATMODEL_PROPERTY_SCALE=20 pytest
@@ -485,6 +488,29 @@ def test_witnesses_are_minimal_valid_derivations(spec: ModelSpec, choice: Any) -
         if id(result) in sampled:
             for fact in sorted(facts):
                 check_derivation(closure.derivation(fact), fact, valid, minimal)
+
+
+@settings(PROFILE, max_examples=examples(150))
+@given(spec=model_specs(), choice=st.randoms(use_true_random=False))
+def test_fixpoint_without_some_accesses_reuses_only_what_cannot_change(
+    spec: ModelSpec, choice: Any
+) -> None:
+    """TM002's second fixpoint derives only the parties downstream of the removed
+    accesses; it must equal the fixpoint of the pruned model computed from scratch."""
+    analysis = analyse(load(spec))
+    model = analysis.model
+    removed = {a for a in sorted(model.access) if choice.random() < 0.5}
+    partial = compelled_disclosure._without(analysis, removed)
+    pruned = model.model_copy(
+        update={"access": {k: v for k, v in model.access.items() if k not in removed}}
+    )
+    conditions = analysis.conditions
+    full = solve(
+        Problem(pruned, build_graph(pruned)), analysis.space, conditions.bdd, conditions.allowed
+    )
+    assert {k: v for k, v in partial.facts.items() if v != conditions.bdd.false} == {
+        k: v for k, v in full.facts.items() if v != conditions.bdd.false
+    }
 
 
 # ============================================== 5. text, JSON and markdown agree

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -16,6 +18,19 @@ from threatmodel import expr
 
 Function = Any
 """A BDD node of the chosen backend (``dd`` is untyped)."""
+
+REORDER_AT_NODES = 1 << 20
+"""Node count at which :meth:`Bdd.tidy` first reorders the variables.
+
+CUDD reorders by itself from a few thousand nodes on, again and again as functions grow;
+on models with dozens of toggles that sifting took two thirds of the analysis (60 toggles,
+4,000 flows: 11.7 s with it, 3.9 s without).  Automatic reordering is therefore off, and
+the fixpoint calls :meth:`Bdd.tidy`, which sifts only when the manager holds this many
+nodes, then again at twice the size reached: an unlucky variable order still cannot
+exhaust memory, and models of ordinary size never pay for reordering."""
+
+TIDY_INTERVAL = 0.05
+"""Seconds between two node counts in :meth:`Bdd.tidy` (a count takes about 0.5 ms)."""
 
 
 def _backend_module(name: str) -> Any:
@@ -63,6 +78,10 @@ class Bdd:
         module = _backend_module(chosen)
         self.backend: str = module.__name__.rsplit(".", 1)[-1]
         self.manager: Any = module.BDD()
+        if self.backend == "cudd":
+            self.manager.configure(reordering=False)
+        self.reorder_at = REORDER_AT_NODES
+        self._next_count = 0.0
         self.variables: tuple[str, ...] = ()
         self.declare(variables)
         self.true: Function = self.manager.true
@@ -74,6 +93,29 @@ class Bdd:
         if new:
             self.manager.declare(*new)
             self.variables = (*self.variables, *new)
+
+    def nodes(self) -> int:
+        """How many nodes the manager holds."""
+        if self.backend == "cudd":
+            with warnings.catch_warnings():  # dd warns about a changed unit of another key
+                warnings.simplefilter("ignore")
+                return int(self.manager.statistics()["n_nodes"])
+        return len(self.manager)
+
+    def tidy(self) -> None:
+        """Reorder the variables (sifting) once the manager has grown past
+        :data:`REORDER_AT_NODES`, or twice the size left by the last reordering.
+
+        Cheap enough to call after every operation: the nodes are counted at most every
+        :data:`TIDY_INTERVAL` seconds."""
+        now = time.monotonic()
+        if now < self._next_count:
+            return
+        self._next_count = now + TIDY_INTERVAL
+        if self.nodes() < self.reorder_at:
+            return
+        self.manager.reorder()
+        self.reorder_at = max(self.reorder_at, 2 * self.nodes())
 
     def var(self, name: str) -> Function:
         """The function that is true exactly when ``name`` is."""

@@ -99,8 +99,18 @@ def solve(
     bdd: Bdd,
     allowed: Function,
     progress: Callable[[int], None] | None = None,
+    *,
+    given: Conditions | None = None,
+    only: frozenset[str] | None = None,
 ) -> Conditions:
-    """The lifted least fixpoint; ``progress`` is called with the number of facts done."""
+    """The lifted least fixpoint; ``progress`` is called with the number of facts done.
+
+    With ``given`` and ``only``, only the facts of the parties in ``only`` are derived; the
+    facts of every other party are taken from ``given`` as they are.  This is exact when no
+    rule gives a party outside ``only`` a fact from a party inside it (``only`` is closed
+    downstream in the model graph) and ``given`` is the fixpoint of a problem that agrees
+    with this one on every rule concluding outside ``only``.
+    """
     false = bdd.false
     guards = _Guards(problem, space, bdd)
     values: dict[Fact, Function] = {}
@@ -130,17 +140,28 @@ def solve(
             pending[fact] = growth
             queue.append(fact)
 
+    def derived(fact: Fact) -> bool:
+        return only is None or fact[1] in only
+
+    if given is not None and only is not None:
+        for fact, function in given.facts.items():
+            if fact[1] not in only:
+                add(fact, function)
     if allowed != false:
         for step in problem.initial():
-            add(step.conclusion, allowed)
+            if derived(step.conclusion):
+                add(step.conclusion, allowed)
     processed = 0
     while queue:
         fact = queue.popleft()
         delta = pending.pop(fact)
         processed += 1
+        bdd.tidy()
         if progress is not None and processed % 256 == 0:
             progress(processed)
         for step in problem.consequences(fact, ciphers_under):
+            if not derived(step.conclusion):
+                continue
             result = delta
             if step.guard is not None:
                 result = result & guards[step.guard]

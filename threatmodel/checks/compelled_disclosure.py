@@ -34,6 +34,8 @@ reports::
 
 from __future__ import annotations
 
+import networkx as nx
+
 from threatmodel import rules
 from threatmodel.analysis import Analysis
 from threatmodel.bdd import Function
@@ -64,13 +66,28 @@ _HOW = {
 
 
 def _without(analysis: Analysis, removed: set[str]) -> Conditions:
-    """The conditions of the same model with the ``removed`` accesses taken out."""
+    """The conditions of the same model with the ``removed`` accesses taken out.
+
+    Only the parties those accesses feed, and the parties downstream of them in the model
+    graph, can lose facts; every other party's facts are reused from the analysis.
+    """
     model = analysis.model
     kept = {name: access for name, access in model.access.items() if name not in removed}
     pruned: Model = model.model_copy(update={"access": kept})
-    problem = Problem(pruned, build_graph(pruned))
+    graph = build_graph(pruned)
+    sources = {model.access[name].party for name in removed}
+    affected = set(sources)
+    for party in sources:
+        affected |= nx.descendants(graph, party)
     conditions = analysis.conditions
-    return solve(problem, analysis.space, conditions.bdd, conditions.allowed)
+    return solve(
+        Problem(pruned, graph),
+        analysis.space,
+        conditions.bdd,
+        conditions.allowed,
+        given=conditions,
+        only=frozenset(affected),
+    )
 
 
 def _phrase(model: Model, access_id: str) -> str:
