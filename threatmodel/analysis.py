@@ -211,7 +211,7 @@ def analyze(
     if bdd is None:
         bdd = space.bdd()
     else:
-        bdd.declare(space.variables)
+        bdd.declare(space.order)
     allowed = space.allowed(bdd)
     if allowed == bdd.false:
         pins = ", ".join(f"{k}={str(v).lower()}" for k, v in sorted(space.pinned.items()))

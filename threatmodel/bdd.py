@@ -117,6 +117,14 @@ class Bdd:
         self.manager.reorder()
         self.reorder_at = max(self.reorder_at, 2 * self.nodes())
 
+    def branch(self, function: Function) -> tuple[str, Function, Function]:
+        """The variable at the root of a function that is not constant, and the function
+        with that variable false and true (the root's children)."""
+        low, high = function.low, function.high
+        if function.negated:
+            low, high = ~low, ~high
+        return str(function.var), low, high
+
     def var(self, name: str) -> Function:
         """The function that is true exactly when ``name`` is."""
         return self.manager.var(name)

@@ -79,10 +79,10 @@ def closest_satisfying(
     """The setting in ``function`` that differs from ``base`` in the fewest variables, the
     first in product order among those; ``function`` must be satisfiable.
 
-    Exact and linear in the size of the BDD: splitting on variables by name, each
-    sub-function's fewest changes is computed once; then values are chosen variable by
-    variable, false first whenever that keeps the minimum.  Variables ``function`` does not
-    constrain keep their ``base`` value.
+    Exact: each node's fewest changes is computed once, following the BDD's own order, so
+    the search is linear in the size of the BDD; then values are chosen variable by variable
+    in name order, false first whenever that keeps the minimum.  Variables ``function`` does
+    not constrain keep their ``base`` value.
     """
     changes = _FewestChanges(bdd, base)
     chosen: Setting = dict(base)
@@ -117,9 +117,9 @@ class _FewestChanges:
         known = self.memo.get(function)
         if known is not None:
             return known
-        name = min(self.bdd.support(function))
-        low = self.bdd.restrict(function, {name: False})
-        high = self.bdd.restrict(function, {name: True})
+        # Variables skipped between a node and its children are free: they keep their base
+        # value, at no cost.
+        name, low, high = self.bdd.branch(function)
         result = min(self(low) + self.cost(name, False), self(high) + self.cost(name, True))
         self.memo[function] = min(result, self.IMPOSSIBLE)
         return self.memo[function]

@@ -17,6 +17,7 @@ from threatmodel.bdd import Bdd, Function
 from threatmodel.diagnostics import did_you_mean
 from threatmodel.expr import Expression
 from threatmodel.model import Model, Status
+from threatmodel.ordering import bdd_order
 
 Setting = dict[str, bool]
 """Values of the free variables, keyed by name."""
@@ -57,6 +58,8 @@ class Space:
     mode: Mode
     variables: tuple[str, ...]
     """Free variables, sorted by name."""
+    order: tuple[str, ...]
+    """The free variables in the order BDDs are built in: see :func:`bdd_order`."""
     constants: Mapping[str, bool]
     """Values of the toggles and assumptions that are not free."""
     pinned: Mapping[str, bool]
@@ -110,8 +113,8 @@ class Space:
     # ---------------------------------------------------------------- symbolic side
 
     def bdd(self, backend: str | None = None) -> Bdd:
-        """A fresh manager with this space's variables declared."""
-        return Bdd(self.variables, backend)
+        """A fresh manager with this space's variables declared, in :attr:`order`."""
+        return Bdd(self.order, backend)
 
     def allowed(self, bdd: Bdd) -> Function:
         """The allowed settings as a function: constraints and pins."""
@@ -176,6 +179,7 @@ def make_space(
         model=model,
         mode=mode,
         variables=tuple(variables),
+        order=bdd_order(model, variables),
         constants=constants,
         pinned=pinned,
     )

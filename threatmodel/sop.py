@@ -71,7 +71,7 @@ def format_cover(cover: Iterable[Cube]) -> str:
 def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
     """A sum of products F with ``lower <= F <= upper``; minimal when small enough."""
     if bdd.backend == "cudd":
-        ordered = _name_ordered(bdd)
+        ordered = _in_declared_order(bdd)
         lower = bdd.manager.copy(lower, ordered.manager)
         upper = bdd.manager.copy(upper, ordered.manager)
         return _cover(ordered, lower, upper)
@@ -84,16 +84,18 @@ def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
 _ORDERED: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
 
 
-def _name_ordered(bdd: Bdd) -> Bdd:
-    """A CUDD manager with ``bdd``'s variables in name order and no reordering.
+def _in_declared_order(bdd: Bdd) -> Bdd:
+    """A CUDD manager with ``bdd``'s variables in the order they were declared in, and no
+    reordering.
 
-    Covers split on variables by name, which is cheapest when that is the BDD's order:
-    splitting is then taking a node's children.  CUDD reorders variables as it sees fit, so
-    functions are copied into this companion manager (a C-level transfer) to be covered.
+    Covers split on variables in that order, which is cheapest when it is the BDD's order:
+    splitting is then taking a node's children.  ``bdd`` may have been reordered
+    (:meth:`Bdd.tidy`), so functions are copied into this companion manager (a C-level
+    transfer) to be covered.
     """
     ordered = _ORDERED.get(bdd)
-    if ordered is None or set(ordered.variables) != set(bdd.variables):
-        ordered = Bdd(sorted(bdd.variables), "cudd")
+    if ordered is None or ordered.variables != bdd.variables:
+        ordered = Bdd(bdd.variables, "cudd")
         ordered.manager.configure(reordering=False)
         _ORDERED[bdd] = ordered
     return ordered
@@ -101,11 +103,12 @@ def _name_ordered(bdd: Bdd) -> Bdd:
 
 def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
     cache = _Cache(bdd)
-    variables = sorted(cache.support(lower) | cache.support(upper))
-    if len(variables) <= EXACT_LIMIT:
-        return _exact_cover(bdd, lower, upper, variables)
+    support = cache.support(lower) | cache.support(upper)
+    if len(support) <= EXACT_LIMIT:
+        return _exact_cover(bdd, lower, upper, sorted(support))
+    variables = [name for name in bdd.variables if name in support]
     levels: dict[str, int] = bdd.manager.var_levels
-    cache.by_name = variables == sorted(variables, key=levels.__getitem__)
+    cache.in_order = variables == sorted(variables, key=levels.__getitem__)
     cover = _isop(cache, lower, upper)[0]
     return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
 
@@ -114,8 +117,8 @@ def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
 def _steady(bdd: Bdd) -> Iterator[None]:
     """No dynamic variable reordering meanwhile, in a manager that does it.
 
-    The cover does not depend on the variable order (it splits by name), and reordering as
-    the many small intermediate BDDs pile up costs more than it saves here.
+    The cover does not depend on the BDD's order (it splits in the declared order), and
+    reordering as the many small intermediate BDDs pile up costs more than it saves here.
     """
     previous = bdd.manager.configure(reordering=False).get("reordering", False)
     try:
@@ -249,9 +252,11 @@ class _Cache:
 
     def __init__(self, bdd: Bdd) -> None:
         self.bdd = bdd
-        self.by_name = False
-        """Whether the BDD orders the variables of the functions covered by name, so that
-        the first variable by name that a function depends on is the one at its root."""
+        self.rank = {name: index for index, name in enumerate(bdd.variables)}
+        """Each variable's place in the order the variables were declared in."""
+        self.in_order = False
+        """Whether the BDD orders the variables of the functions covered as they were
+        declared, so that the first variable a function depends on is the one at its root."""
         self.literals: dict[Literal, Function] = {}
         self.supports: dict[Function, frozenset[str]] = {}
         self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
@@ -289,9 +294,9 @@ class _Cache:
         return names
 
     def top(self, lower: Function, upper: Function) -> str:
-        """The first variable by name that ``lower`` or ``upper`` depends on."""
-        if not self.by_name:
-            return min(self.support(lower) | self.support(upper))
+        """The first declared variable that ``lower`` or ``upper`` depends on."""
+        if not self.in_order:
+            return min(self.support(lower) | self.support(upper), key=self.rank.__getitem__)
         if lower.var is None:
             return str(upper.var)
         if upper.var is None or lower.level <= upper.level:
@@ -307,7 +312,7 @@ class _Cache:
         if function.var == name:
             low, high = function.low, function.high
             return (~low, ~high) if function.negated else (low, high)
-        if self.by_name or name not in self.support(function):
+        if self.in_order or name not in self.support(function):
             return function, function
         pair = self.cofactors.get((function, name))
         if pair is None:
@@ -322,9 +327,9 @@ class _Cache:
 def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], Function]:
     """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``.
 
-    Splits on the first variable by name that either bound depends on (not in the BDD's
-    order, which CUDD changes as it reorders), so the cover is the same whatever the
-    backend.
+    Splits on the first variable, in the order they were declared in (see
+    :func:`threatmodel.settings.bdd_order`), that either bound depends on: not in the BDD's
+    order, which :meth:`Bdd.tidy` may change, so the cover is the same whatever the backend.
 
     Every product is a prime implicant of ``upper``, by induction on the recursion: each
     product meets its call's ``lower``; a product ``not x and c`` of the first branch has
