@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import MODELS, Run
+from conftest import MODELS, ROOT, Run
 from threatmodel.report import WRITERS
 
 SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
@@ -47,3 +47,14 @@ def test_explain_output_matches_golden(
             )
             assert result.exit_code == 0, result.stderr
             golden(f"explain/assistant_messenger.{party}.{datum}.{suffix}", result.stdout)
+
+
+@pytest.mark.parametrize("kind", ["analyze", "diff", "explain"])
+def test_text_reports_fit_a_100_column_terminal(kind: str) -> None:
+    """The reports meant for reading (not ``check``'s one-line-per-result output, which
+    editors and CI logs parse) wrap at 100 characters."""
+    paths = sorted((ROOT / "tests" / "golden" / kind).glob("*.txt"))
+    assert paths
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert len(line) <= 100, f"{path.name}:{number} is {len(line)} characters"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -104,29 +105,44 @@ def write_text(diff: ModelDiff) -> str:
         if not diff.common:
             lines.append("  no setting is allowed in both versions: exposure is not compared")
         if diff.only_old != "never":
-            lines.append(f"  allowed only before: {diff.only_old}")
+            lines += _item("", f"allowed only before: {diff.only_old}")
         if diff.only_new != "never":
-            lines.append(f"  allowed only after: {diff.only_new}")
+            lines += _item("", f"allowed only after: {diff.only_new}")
         lines.append("")
     if diff.gained:
         lines.append("EXPOSURE GAINED")
         for change in diff.gained:
-            lines.append(f"  + {change_text(change)}")
+            lines += _item("+", change_text(change))
             if change.witness_lines:
-                lines.append(f"      for example with {_example(change.example)}:")
+                lines += _item("", f"for example with {_example(change.example)}:", 6)
                 for line in change.witness_lines:
                     lines += wrap_chain("        " + line, WIDTH)
         lines.append("")
     if diff.lost:
         lines.append("EXPOSURE LOST")
-        lines += [f"  − {change_text(change)}" for change in diff.lost]
+        for change in diff.lost:
+            lines += _item("−", change_text(change))
         lines.append("")
     for title, changes in (("FINDINGS", diff.findings), ("EXPECTATIONS", diff.expectations)):
         if changes:
             lines.append(title)
-            lines += [f"  {_SIGNS[c.status]} {_finding_change_text(c)}" for c in changes]
+            for finding_change in changes:
+                lines += _item(_SIGNS[finding_change.status], _finding_change_text(finding_change))
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _item(sign: str, text: str, indent: int = 2) -> list[str]:
+    """One list item, wrapped to the terminal width under its text."""
+    first = " " * indent + (f"{sign} " if sign else "")
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=" " * (len(first) + 2),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 # -------------------------------------------------------------------------- markdown

@@ -68,6 +68,12 @@ def _wrap(text: str, indent: int, first: str = "") -> list[str]:
     ) or [first.rstrip()]
 
 
+def _marked(mark: str, text: str) -> list[str]:
+    """``  ✓ text``, wrapped under the text; ``mark`` may carry colour codes."""
+    lines = _wrap(text, 4, "    ")
+    return ["  " + mark + lines[0][3:], *lines[1:]]
+
+
 def _header(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     space = analysis.space
     listed = count_text(analysis.total_settings, "allowed setting")
@@ -224,7 +230,7 @@ def _expectations(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     lines = [style["head"]("EXPECTATIONS"), ""]
     for report in violated:
         title = f": {report.title}" if report.title != report.expectation else ""
-        lines.append(style["bad"]("  ✗ ") + f"{report.expectation}{title}")
+        lines += _marked(style["bad"]("✗"), f"{report.expectation}{title}")
         for party, condition in report.parties:
             lines += _wrap(f"{party} breaks it {_when(condition).strip()}", 6, "      ")
         if report.example is not None and report.example_party is not None:
@@ -236,7 +242,7 @@ def _expectations(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     for expectation_id in holding:
         holding_title = analysis.model.expectations[expectation_id].title
         suffix = f": {holding_title}" if holding_title else ""
-        lines.append(style["good"]("  ✓ ") + expectation_id + suffix)
+        lines += _marked(style["good"]("✓"), expectation_id + suffix)
     return [*lines, ""]
 
 
