@@ -10,26 +10,18 @@ layout and writing.  The in-process Graphviz is used unless ``--backend dot`` is
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 from generate import generate
+from measure import Run, run
 
-THREATMODEL = [sys.executable, "-m", "threatmodel"]
 
-
-def _time(arguments: list[str]) -> tuple[float, list[str]]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [*THREATMODEL, "render", *arguments], capture_output=True, text=True, check=False
-    )
-    elapsed = time.perf_counter() - started
+def _time(arguments: list[str]) -> Run:
+    done = run(["render", *arguments])
     if done.returncode != 0:
         raise SystemExit(f"render failed ({done.returncode}): {done.stderr.strip()}")
-    return elapsed, done.stdout.splitlines()
+    return done
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,10 +53,14 @@ def main(argv: list[str] | None = None) -> int:
             ],
         }  # fmt: skip
         for name, arguments in views.items():
-            elapsed, lines = _time(arguments)
+            done = _time(arguments)
+            lines = done.stdout.splitlines()
             written = sum(1 for line in lines if not line.startswith("note:"))
             notes = sum(1 for line in lines if line.startswith("note:"))
-            print(f"{elapsed:7.2f} s  {name}: {written} diagrams, {notes} notes")
+            print(
+                f"{done.seconds:7.2f} s  {done.peak_mb:4.0f} MB  {name}: "
+                f"{written} diagrams, {notes} notes"
+            )
     return 0
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class Run:
     peak_mb: float
     returncode: int
     stderr: str
+    stdout: str
 
 
 def threatmodel_command() -> list[str]:
@@ -37,21 +39,25 @@ def threatmodel_command() -> list[str]:
 
 
 def run(arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
-    """Run ``threatmodel ARGUMENTS...``; standard output is discarded."""
+    """Run ``threatmodel ARGUMENTS...``.  Standard output goes to a file (a pipe read
+    only after the child ends could fill up and stall it)."""
     environment = {**os.environ, **(env or {})}
-    started = time.perf_counter()
-    with subprocess.Popen(
-        [*threatmodel_command(), *arguments],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=environment,
-    ) as process:
-        assert process.stderr is not None
-        stderr = process.stderr.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+    with tempfile.TemporaryFile() as captured:
+        started = time.perf_counter()
+        with subprocess.Popen(
+            [*threatmodel_command(), *arguments],
+            stdout=captured,
+            stderr=subprocess.PIPE,
+            env=environment,
+        ) as process:
+            assert process.stderr is not None
+            stderr = process.stderr.read().decode("utf-8", "replace")
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+        captured.seek(0)
+        stdout = captured.read().decode("utf-8", "replace")
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr, stdout)
 
 
 def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:

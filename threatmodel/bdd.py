@@ -80,7 +80,7 @@ class Bdd:
         self.manager: Any = module.BDD()
         if self.backend == "cudd":
             self.manager.configure(reordering=False)
-        self.reorder_at = REORDER_AT_NODES
+        self._reorder_at = REORDER_AT_NODES
         self._next_count = 0.0
         self.variables: tuple[str, ...] = ()
         self.declare(variables)
@@ -112,10 +112,10 @@ class Bdd:
         if now < self._next_count:
             return
         self._next_count = now + TIDY_INTERVAL
-        if self.nodes() < self.reorder_at:
+        if self.nodes() < self._reorder_at:
             return
         self.manager.reorder()
-        self.reorder_at = max(self.reorder_at, 2 * self.nodes())
+        self._reorder_at = max(self._reorder_at, 2 * self.nodes())
 
     def branch(self, function: Function) -> tuple[str, Function, Function]:
         """The variable at the root of a function that is not constant, and the function

@@ -17,7 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from threatmodel import semantic
-from threatmodel.diagnostics import Diagnostic, Location, ModelError, Severity, did_you_mean
+from threatmodel.diagnostics import (
+    Diagnostic,
+    Location,
+    ModelError,
+    Severity,
+    describe,
+    did_you_mean,
+)
 from threatmodel.model import SECTION_KINDS, Model, References, TypedProblem
 from threatmodel.yamlsource import MAX_BYTES, SourceMap, load_yaml, read_model_text
 
@@ -70,7 +77,7 @@ def load_text(text: str, path: str) -> LoadedModel:
             Diagnostic(
                 Location(path, 1, 1),
                 "the top level must be a mapping (threatmodel: 1, title: ...), "
-                f"not {_describe(raw)}",
+                f"not {describe(raw)}",
             )
         )
         raise ModelError(diagnostics)
@@ -253,22 +260,22 @@ def _message(kind: str, item: Any, node: tuple[Any, ...], on_key: bool) -> str:
     if kind == "enum":
         allowed = _QUOTED.findall(str((item.get("ctx") or {}).get("expected", "")))
         suggestion = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
-        shown = f"'{value}'" if isinstance(value, str) else _describe(value)
+        shown = f"'{value}'" if isinstance(value, str) else describe(value)
         name = field.strip("'")
         return f"invalid {name} {shown}{suggestion} (expected one of: {', '.join(allowed)})"
     if kind == "string_type":
-        return f"expected text for {field}, got {_describe(value)}"
+        return f"expected text for {field}, got {describe(value)}"
     if kind == "bool_type":
-        return f"expected true or false for {field}, got {_describe(value)}"
+        return f"expected true or false for {field}, got {describe(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping for {field}, got {_describe(value)}"
+        return f"expected a mapping for {field}, got {describe(value)}"
     if kind == "list_type":
         hint = f"; write [{value}]" if isinstance(value, str) else ""
-        return f"expected a list for {field}, got {_describe(value)}{hint}"
+        return f"expected a list for {field}, got {describe(value)}{hint}"
     if kind == "too_short":
         return f"{field} needs at least one item"
     if kind == "expression_type":
-        return f"expected an expression (text) or true/false for {field}, got {_describe(value)}"
+        return f"expected an expression (text) or true/false for {field}, got {describe(value)}"
     return f"{field}: {item['msg']}"  # pragma: no cover - every type we produce is above
 
 
@@ -278,18 +285,3 @@ def _field_label(node: tuple[Any, ...]) -> str:
         if isinstance(part, str):
             return f"'{part}'"
     return "the value"
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text '{shown}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__  # pragma: no cover - YAML yields only the types above

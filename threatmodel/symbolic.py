@@ -140,16 +140,13 @@ def solve(
             pending[fact] = growth
             queue.append(fact)
 
-    def derived(fact: Fact) -> bool:
-        return only is None or fact[1] in only
-
     if given is not None and only is not None:
         for fact, function in given.facts.items():
             if fact[1] not in only:
                 add(fact, function)
     if allowed != false:
         for step in problem.initial():
-            if derived(step.conclusion):
+            if only is None or step.conclusion[1] in only:
                 add(step.conclusion, allowed)
     processed = 0
     while queue:
@@ -160,7 +157,7 @@ def solve(
         if progress is not None and processed % 256 == 0:
             progress(processed)
         for step in problem.consequences(fact, ciphers_under):
-            if not derived(step.conclusion):
+            if only is not None and step.conclusion[1] not in only:
                 continue
             result = delta
             if step.guard is not None:

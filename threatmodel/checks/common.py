@@ -25,6 +25,14 @@ from threatmodel.witness import describe_step, witness_text
 PERSONAL = (Classification.PERSONAL, Classification.SENSITIVE)
 """Classifications that the privacy rules look at."""
 
+
+def personal_severity(classification: Classification) -> FindingSeverity:
+    """High for sensitive data, medium for personal data."""
+    if classification is Classification.SENSITIVE:
+        return FindingSeverity.HIGH
+    return FindingSeverity.MEDIUM
+
+
 _STEP_SECTIONS = {
     Rule.ORIGIN: "data",
     Rule.KEY: "keys",

@@ -39,13 +39,13 @@ from threatmodel.checks.common import (
     and_list,
     holds,
     intended_ends,
+    personal_severity,
     plaintext_finding,
     region,
     subjects,
 )
 from threatmodel.checks.rule import Rule
 from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.model import Classification
 
 ID = "TM001"
 NAME = "disclosure-outside-boundary"
@@ -63,11 +63,7 @@ def check(analysis: Analysis) -> list[Finding]:
         inside, boundaries = region(model, home)
         if not home:
             continue
-        severity = (
-            FindingSeverity.HIGH
-            if datum.classification is Classification.SENSITIVE
-            else FindingSeverity.MEDIUM
-        )
+        severity = personal_severity(datum.classification)
         for party in analysis.problem.parties:
             function = analysis.conditions.plain.get((party, datum_id))
             if party in inside or function is None or not holds(analysis, function):

@@ -35,11 +35,12 @@ from threatmodel.checks.common import (
     PERSONAL,
     and_list,
     holds,
+    personal_severity,
     plaintext_finding,
 )
 from threatmodel.checks.rule import Rule
 from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.model import Classification, Use
+from threatmodel.model import Use
 
 ID = "TM005"
 NAME = "secondary-use"
@@ -55,11 +56,7 @@ def check(analysis: Analysis) -> list[Finding]:
         datum = model.data[datum_id]
         if datum.classification not in PERSONAL:
             continue
-        severity = (
-            FindingSeverity.HIGH
-            if datum.classification is Classification.SENSITIVE
-            else FindingSeverity.MEDIUM
-        )
+        severity = personal_severity(datum.classification)
         for party_id in analysis.problem.parties:
             uses = [u.value for u in SECONDARY_USES if u in model.parties[party_id].uses]
             function = analysis.conditions.plain.get((party_id, datum_id))

@@ -9,6 +9,7 @@ from threatmodel.checks import run_checks
 from threatmodel.cli.common import (
     EPILOG,
     emit,
+    format_option,
     output_option,
     run_analysis,
     set_options,
@@ -23,14 +24,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
 @click.command("analyze", epilog=EPILOG)
 @click.argument("model", metavar="MODEL")
 @set_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(WRITERS)),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(WRITERS)
 @output_option
 @click.option(
     "--max-settings",
@@ -60,14 +54,7 @@ def analyze(
 @click.option("--party", required=True, help="The party whose access is explained.")
 @click.option("--data", "datum", required=True, help="The datum (or key) explained.")
 @set_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"])
 def explain(
     model: str,
     party: str,

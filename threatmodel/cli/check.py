@@ -18,6 +18,7 @@ from threatmodel.cli.common import (
     assumptions_option,
     emit,
     fail_invalid,
+    format_option,
     output_option,
     print_diagnostics,
 )
@@ -49,14 +50,7 @@ def load_all(paths: tuple[str, ...]) -> list[LoadedModel]:
 
 @click.command(epilog=CHECK_EPILOG)
 @click.argument("models", nargs=-1, required=True, metavar="MODEL...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(WRITERS)),
-    default="text",
-    show_default=True,
-    help="Output format; sarif is for code scanning (SARIF 2.1.0).",
-)
+@format_option(WRITERS, "Output format; sarif is for code scanning (SARIF 2.1.0).")
 @click.option(
     "--fail-on",
     type=click.Choice([level.value for level in FailOn]),

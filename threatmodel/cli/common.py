@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -59,6 +59,19 @@ assumptions_option = click.option(
     help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
     "false (pessimistic).",
 )
+
+
+def format_option(choices: Iterable[str], help_text: str = "Output format.") -> Callable[[F], F]:
+    """``--format`` over ``choices`` (sorted), ``text`` by default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(sorted(choices)),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
 
 output_option = click.option(
     "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output."

@@ -7,7 +7,14 @@ import sys
 import click
 
 from threatmodel.cli.check import load_all
-from threatmodel.cli.common import EXIT_FOUND, EXIT_OK, assumptions_option, emit, output_option
+from threatmodel.cli.common import (
+    EXIT_FOUND,
+    EXIT_OK,
+    assumptions_option,
+    emit,
+    format_option,
+    output_option,
+)
 from threatmodel.diff import compare
 from threatmodel.loader import LoadedModel
 from threatmodel.report.diff import WRITERS
@@ -23,14 +30,7 @@ DIFF_EPILOG = (
 @click.command(epilog=DIFF_EPILOG)
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(WRITERS)),
-    default="text",
-    show_default=True,
-    help="Output format; markdown is meant for a pull-request comment.",
-)
+@format_option(WRITERS, "Output format; markdown is meant for a pull-request comment.")
 @click.option(
     "--exit-code",
     is_flag=True,

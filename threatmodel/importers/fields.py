@@ -11,27 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from threatmodel.diagnostics import Diagnostic, Location, ModelError, Severity, did_you_mean
+from threatmodel.diagnostics import (
+    Diagnostic,
+    Location,
+    ModelError,
+    Severity,
+    describe,
+    did_you_mean,
+)
 from threatmodel.importers.reading import Locate, Node
 
 _TRUE_WORDS = frozenset({"true", "yes", "on"})
 _FALSE_WORDS = frozenset({"false", "no", "off"})
-
-
-def describe(value: Any) -> str:
-    """A value's kind, for messages: ``a list``, ``text 'x'``, ``a number``..."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text '{shown}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "a number"
 
 
 class Reader:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from threatmodel.diagnostics import Diagnostic, Location, ModelError, did_you_mean
-from threatmodel.importers.fields import Reader, describe
+from threatmodel.diagnostics import Diagnostic, Location, ModelError, describe, did_you_mean
+from threatmodel.importers.fields import Reader
 from threatmodel.importers.reading import Node
 
 TOP_LEVEL = frozenset(

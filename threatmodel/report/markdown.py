@@ -59,9 +59,9 @@ def write(analysis: Analysis, *, color: bool = False) -> str:
     if data and analysis.problem.parties:
         out += ["", "| party | " + " | ".join(f"`{d}`" for d in data) + " |"]
         out.append("| --- |" + " --- |" * len(data))
-    for party in analysis.problem.parties if data else ():
-        cells = [exposure_cell(analysis.default, party, d) for d in data]
-        out.append(f"| {party} | " + " | ".join(cells) + " |")
+        for party in analysis.problem.parties:
+            cells = [exposure_cell(analysis.default, party, d) for d in data]
+            out.append(f"| {party} | " + " | ".join(cells) + " |")
     if analysis.impacts:
         out += ["", "## Toggle impact", "", "Each variable flipped from the default setting.", ""]
         for impact in analysis.impacts:
