@@ -22,14 +22,14 @@ from pathlib import Path
 from generate import generate
 from measure import best_of, table, verdict
 
-from threatmodel import sop
-from threatmodel.bdd import Bdd
-from threatmodel.closure import close
-from threatmodel.graph import build_graph
-from threatmodel.loader import load_text
-from threatmodel.rules import Problem
-from threatmodel.settings import make_space
-from threatmodel.symbolic import solve
+from threatmodel.engine import sop
+from threatmodel.engine.bdd import Bdd
+from threatmodel.engine.closure import close
+from threatmodel.engine.graph import build_graph
+from threatmodel.engine.inference import Problem
+from threatmodel.engine.space import make_space
+from threatmodel.engine.symbolic import solve
+from threatmodel.load.loader import load_text
 
 PARTIES = 400
 FLOWS_PER_PARTY = 10

@@ -3,7 +3,7 @@
     python scripts/what_the_models_say.py            # rewrite the section in README.md
     python scripts/what_the_models_say.py --check    # exit 1 if README.md is out of date
 
-Everything in the section comes from :func:`threatmodel.analysis.analyze`: who reads each
+Everything in the section comes from :func:`threatmodel.engine.exposure.analyze`: who reads each
 headline datum in plaintext in the default setting and in every scenario, the exposure
 conditions, what is still kept after ``/reset-ai``, and the expectations that fail.  Parties
 on the user's and the friend's own devices are left out: they are supposed to read the chat.
@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from threatmodel import sop
-from threatmodel.analysis import Analysis, SettingResult, analyze, expectation_parties
-from threatmodel.loader import load_file
-from threatmodel.model import Level
+from threatmodel.engine import sop
+from threatmodel.engine.exposure import Analysis, SettingResult, analyze, expectation_parties
+from threatmodel.load.loader import load_file
+from threatmodel.load.model import Level
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

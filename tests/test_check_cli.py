@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import MODELS, ROOT, Run
-from threatmodel.checks.formats import WRITERS
 from threatmodel.cli import cli
+from threatmodel.report.check.formats import WRITERS
 
 EXAMPLE = "models/assistant_messenger.yaml"
 SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif"}

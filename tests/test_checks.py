@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import MODELS, ROOT
-from threatmodel.analysis import Analysis, analyze
-from threatmodel.checks import EXPECTATION_RULE, RULES, run_checks, violated_expectations
-from threatmodel.findings import Finding
-from threatmodel.loader import load_file, load_text
-from threatmodel.settings import Mode
+from threatmodel.checks import CHECKS, EXPECTATION_CHECK, run_checks, violated_expectations
+from threatmodel.checks.finding import Finding
+from threatmodel.engine.exposure import Analysis, analyze
+from threatmodel.engine.space import Mode
+from threatmodel.load.loader import load_file, load_text
 
 CASES = ROOT / "tests" / "cases" / "checks"
 
@@ -78,8 +78,8 @@ TRIGGERED = {
 
 
 def test_the_registry_lists_tm001_to_tm006_in_order() -> None:
-    assert list(RULES) == ["TM001", "TM002", "TM003", "TM004", "TM005", "TM006"]
-    assert [rule.name for rule in RULES.values()] == [
+    assert list(CHECKS) == ["TM001", "TM002", "TM003", "TM004", "TM005", "TM006"]
+    assert [rule.name for rule in CHECKS.values()] == [
         "disclosure-outside-boundary",
         "compelled-disclosure",
         "unverified-protection",
@@ -87,24 +87,24 @@ def test_the_registry_lists_tm001_to_tm006_in_order() -> None:
         "secondary-use",
         "protection-tradeoff",
     ]
-    assert EXPECTATION_RULE.id not in RULES
+    assert EXPECTATION_CHECK.id not in CHECKS
 
 
-@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("rule", sorted(CHECKS))
 def test_rule_triggers(rule: str) -> None:
     findings = run_checks(analysis_of(f"{rule.lower()}_triggers.yaml"))
     assert lines(findings, rule) == TRIGGERED[rule]
 
 
-@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("rule", sorted(CHECKS))
 def test_rule_stays_quiet(rule: str) -> None:
     findings = run_checks(analysis_of(f"{rule.lower()}_clean.yaml"))
     assert lines(findings, rule) == []
 
 
-@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("rule", sorted(CHECKS))
 def test_every_rule_has_documentation_with_an_example(rule: str) -> None:
-    found = RULES[rule]
+    found = CHECKS[rule]
     assert rule in found.doc
     assert "Example::" in found.doc
     assert found.summary.endswith(".")
@@ -118,9 +118,9 @@ def _examples(doc: str) -> tuple[str, list[str]]:
     return model, [line for line in reported.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("rule", [*sorted(RULES), EXPECTATION_RULE.id])
+@pytest.mark.parametrize("rule", [*sorted(CHECKS), EXPECTATION_CHECK.id])
 def test_documented_example_reports_what_it_says(rule: str) -> None:
-    found = RULES.get(rule, EXPECTATION_RULE)
+    found = CHECKS.get(rule, EXPECTATION_CHECK)
     model, expected = _examples(found.doc)
     analysis = analyze(load_text(model, "example.yaml"))
     reported = lines([*violated_expectations(analysis), *run_checks(analysis)], rule)
@@ -165,7 +165,7 @@ def test_violated_expectations_are_reported_per_party() -> None:
 
 def test_every_case_file_is_used() -> None:
     names = {p.name for p in CASES.glob("*.yaml")}
-    assert names == {f"{r.lower()}_{kind}.yaml" for r in RULES for kind in ("triggers", "clean")}
+    assert names == {f"{r.lower()}_{kind}.yaml" for r in CHECKS for kind in ("triggers", "clean")}
 
 
 @pytest.mark.parametrize("model", MODELS)

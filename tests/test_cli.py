@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, Run
 from threatmodel.cli import cli
-from threatmodel.schema import schema_text
+from threatmodel.load.schema import schema_text
 
 EXAMPLE = "models/assistant_messenger.yaml"
 

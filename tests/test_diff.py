@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MODELS, Run
-from threatmodel.diff import Status, compare
-from threatmodel.loader import load_file
+from threatmodel.load.loader import load_file
+from threatmodel.queries.diff import Status, compare
 from threatmodel.report.diff import WRITERS
 
 CASES = "tests/cases/diff"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from conftest import MODELS, ROOT, Run
-from threatmodel.report import WRITERS
+from threatmodel.report.analyze import WRITERS
 
 SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
 

@@ -12,14 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
-from threatmodel.analysis import Analysis, analyze
+from threatmodel.engine.exposure import Analysis, analyze
+from threatmodel.engine.inference import plain
+from threatmodel.engine.witness import witness_steps
 from threatmodel.importers.draft import Draft, Element
 from threatmodel.importers.ids import IdAllocator, slug
 from threatmodel.importers.yamlwrite import render
-from threatmodel.loader import LoadedModel, load_file, load_text
-from threatmodel.model import Level, ProtectionLevel
-from threatmodel.rules import plain
-from threatmodel.witness import witness_steps
+from threatmodel.load.loader import LoadedModel, load_file, load_text
+from threatmodel.load.model import Level, ProtectionLevel
 
 THREAGILE = "../shared/data/threagile/threagile-example-model.yaml"
 PYTM = "../shared/data/pytm/sample-tm.json"

@@ -34,19 +34,20 @@ from strategies import (
     model_specs,
 )
 
-from threatmodel import sop
-from threatmodel.analysis import Analysis, analyze
-from threatmodel.bdd import Bdd
-from threatmodel.checks import compelled_disclosure, run_checks
-from threatmodel.diagnostics import ModelError
-from threatmodel.expr import parse
-from threatmodel.graph import build_graph
-from threatmodel.loader import LoadedModel, load_file, load_text
-from threatmodel.report import WRITERS
-from threatmodel.report.json_format import document
-from threatmodel.rules import Problem
-from threatmodel.settings import Mode, SettingsError
-from threatmodel.symbolic import solve
+from threatmodel.assessment import judge
+from threatmodel.checks import compelled_disclosure
+from threatmodel.engine import sop
+from threatmodel.engine.bdd import Bdd
+from threatmodel.engine.exposure import Analysis, analyze
+from threatmodel.engine.graph import build_graph
+from threatmodel.engine.inference import Problem
+from threatmodel.engine.space import Mode, SettingsError
+from threatmodel.engine.symbolic import solve
+from threatmodel.load.diagnostics import ModelError
+from threatmodel.load.expr import parse
+from threatmodel.load.loader import LoadedModel, load_file, load_text
+from threatmodel.report.analyze import WRITERS
+from threatmodel.report.analyze.json_format import document
 
 SCALE = float(os.environ.get("THREATMODEL_PROPERTY_SCALE", "1"))
 """Multiplies every test's number of examples: ``THREATMODEL_PROPERTY_SCALE=20 pytest
@@ -354,7 +355,7 @@ def test_analysis_agrees_with_reference(
             return
         analysis = analyse(loaded, mode, pins)
     assert analysis.conditions.bdd.backend == backend
-    doc = document(analysis)
+    doc = document(judge(analysis))
 
     assert doc["variables"] == reference.variables
     assert doc["settings_complete"] is True
@@ -425,8 +426,8 @@ def test_adding_a_flow_access_or_observer_never_removes_exposure(
     pair: tuple[ModelSpec, ModelSpec],
 ) -> None:
     smaller, bigger = pair
-    before = document(analyse(load(smaller)))
-    after = document(analyse(load(bigger)))
+    before = document(judge(analyse(load(smaller))))
+    after = document(judge(analyse(load(bigger))))
     assert [s["values"] for s in before["settings"]] == [s["values"] for s in after["settings"]]
     for old, new in zip(before["settings"], after["settings"], strict=True):
         for datum, levels in old["exposure"].items():
@@ -560,11 +561,10 @@ def _uncode(cell: str) -> str:
 @settings(PROFILE, max_examples=examples(100))
 @given(spec=model_specs())
 def test_text_json_and_markdown_agree(spec: ModelSpec) -> None:
-    analysis = analyse(load(spec))
-    analysis.findings = run_checks(analysis)
-    doc = document(analysis)
-    text = WRITERS["text"](analysis)
-    markdown = WRITERS["markdown"](analysis)
+    assessment = judge(analyse(load(spec)))
+    doc = document(assessment)
+    text = WRITERS["text"](assessment)
+    markdown = WRITERS["markdown"](assessment)
     flat = _collapse(text)
 
     table = _markdown_rows(markdown, "| datum | parties |")[1:]
@@ -707,10 +707,9 @@ def test_damaged_models_load_or_give_located_errors(text: str) -> None:
     note(repr(text))
     loaded = _check_outcome(text, PATH, lambda: load_text(text, PATH))
     if loaded is not None:
-        analysis = analyse(loaded)
-        analysis.findings = run_checks(analysis)
+        assessment = judge(analyse(loaded))
         for writer in WRITERS.values():
-            writer(analysis)
+            writer(assessment)
 
 
 @settings(PROFILE, max_examples=examples(200))

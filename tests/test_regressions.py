@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
-from threatmodel.analysis import analyze
-from threatmodel.diagnostics import ModelError
-from threatmodel.loader import load_text
-from threatmodel.report.common import expectation_reports
-from threatmodel.settings import Mode
+from threatmodel.engine.exposure import analyze
+from threatmodel.engine.space import Mode
+from threatmodel.load.diagnostics import ModelError
+from threatmodel.load.loader import load_text
+from threatmodel.report.views import expectation_reports
 
 
 def test_control_character_is_one_located_line() -> None:

@@ -15,8 +15,8 @@ import pytest
 from test_render_layout import layout_problems
 
 from conftest import MODELS, ROOT
-from threatmodel.analysis import analyze
-from threatmodel.loader import load_file
+from threatmodel.engine.exposure import analyze
+from threatmodel.load.loader import load_file
 from threatmodel.render import (
     DEFAULT_NAME,
     Diagram,

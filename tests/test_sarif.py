@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 
 from conftest import MODELS, ROOT, SHARED, Run
-from threatmodel.checks import EXPECTATION_RULE, RULES
-from threatmodel.loader import load_file
-from threatmodel.report.sarif import artifact_uri, markdown
+from threatmodel.checks import CHECKS, EXPECTATION_CHECK
+from threatmodel.load.loader import load_file
+from threatmodel.report.check.sarif import artifact_uri, markdown
 
 SCHEMA_PATH = SHARED / "data" / "sarif" / "sarif-schema-2.1.0.json"
 CASES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests/cases/checks").glob("*.yaml"))
@@ -63,10 +63,10 @@ def test_rules_carry_what_code_scanning_shows(run_cli: Callable[..., Run]) -> No
     assert driver["name"] == "threatmodel"
     assert "version" not in driver and "semanticVersion" not in driver
     rules = driver["rules"]
-    assert [r["id"] for r in rules] == [*RULES, EXPECTATION_RULE.id]
+    assert [r["id"] for r in rules] == [*CHECKS, EXPECTATION_CHECK.id]
     first = rules[0]
     assert first["name"] == "disclosure-outside-boundary"
-    assert first["shortDescription"]["text"] == RULES["TM001"].summary
+    assert first["shortDescription"]["text"] == CHECKS["TM001"].summary
     assert first["fullDescription"]["text"].startswith("Personal or sensitive data read in")
     assert "Example:" in first["help"]["text"]
     assert "```\nthreatmodel: 1\n" in first["help"]["markdown"]

@@ -7,12 +7,12 @@ import textwrap
 
 import pytest
 
-from threatmodel.analysis import Analysis, analyze
-from threatmodel.loader import load_text
-from threatmodel.model import Level
-from threatmodel.rules import plain
-from threatmodel.settings import Mode, SettingsError
-from threatmodel.witness import witness_steps, witness_text
+from threatmodel.engine.exposure import Analysis, analyze
+from threatmodel.engine.inference import plain
+from threatmodel.engine.space import Mode, SettingsError
+from threatmodel.engine.witness import witness_steps, witness_text
+from threatmodel.load.loader import load_text
+from threatmodel.load.model import Level
 
 HEADER = "threatmodel: 1\ntitle: T\n"
 

@@ -15,11 +15,11 @@ from types import ModuleType
 import pytest
 
 from conftest import ROOT, SHARED
-from threatmodel import sop
-from threatmodel.analysis import Analysis, SettingResult, analyze, boundary_members
-from threatmodel.expr import parse
-from threatmodel.loader import load_file
-from threatmodel.model import Level
+from threatmodel.engine import sop
+from threatmodel.engine.exposure import Analysis, SettingResult, analyze, boundary_members
+from threatmodel.load.expr import parse
+from threatmodel.load.loader import load_file
+from threatmodel.load.model import Level
 
 SHIPPED = ("instagram_ai", "whatsapp_ai", "messenger_ai", "e2ee_messenger")
 FACTS = SHARED / "research" / "meta_facts.md"

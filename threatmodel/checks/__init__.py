@@ -7,7 +7,6 @@ Violated expectations are checked by :mod:`threatmodel.checks.expectations` (TM1
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
 from threatmodel.checks import (
     compelled_disclosure,
     disclosure_outside_boundary,
@@ -17,36 +16,37 @@ from threatmodel.checks import (
     secondary_use,
     unverified_protection,
 )
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding
+from threatmodel.engine.exposure import Analysis
 
-RULES: dict[str, Rule] = {
+CHECKS: dict[str, Check] = {
     rule.id: rule
     for rule in (
-        disclosure_outside_boundary.RULE,
-        compelled_disclosure.RULE,
-        unverified_protection.RULE,
-        incomplete_deletion.RULE,
-        secondary_use.RULE,
-        protection_tradeoff.RULE,
+        disclosure_outside_boundary.CHECK,
+        compelled_disclosure.CHECK,
+        unverified_protection.CHECK,
+        incomplete_deletion.CHECK,
+        secondary_use.CHECK,
+        protection_tradeoff.CHECK,
     )
 }
-"""Rule id → rule, for every built-in finding."""
+"""Check id → check, for every built-in finding."""
 
-EXPECTATION_RULE: Rule = expectations.RULE
+EXPECTATION_CHECK: Check = expectations.CHECK
 """The rule under which ``check`` and SARIF report violated expectations."""
 
 
 def run_checks(analysis: Analysis) -> list[Finding]:
     """Every finding of every rule, sorted."""
-    findings = [finding for rule in RULES.values() for finding in rule.check(analysis)]
+    findings = [finding for rule in CHECKS.values() for finding in rule.check(analysis)]
     return sorted(findings, key=Finding.sort_key)
 
 
 def violated_expectations(analysis: Analysis) -> list[Finding]:
     """Every (expectation, party) broken in some allowed setting, as TM100 results, by
     expectation and party."""
-    return sorted(EXPECTATION_RULE.check(analysis), key=lambda v: (v.about, v.party or ""))
+    return sorted(EXPECTATION_CHECK.check(analysis), key=lambda v: (v.about, v.party or ""))
 
 
-__all__ = ["EXPECTATION_RULE", "RULES", "Rule", "run_checks", "violated_expectations"]
+__all__ = ["CHECKS", "EXPECTATION_CHECK", "Check", "run_checks", "violated_expectations"]

@@ -36,10 +36,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from threatmodel import rules
-from threatmodel.analysis import Analysis
-from threatmodel.bdd import Function
-from threatmodel.checks.common import (
+from threatmodel.checks.builder import (
     and_list,
     classification,
     element_ref,
@@ -47,12 +44,15 @@ from threatmodel.checks.common import (
     make_finding,
     witness_where,
 )
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.graph import build_graph
-from threatmodel.model import AccessKind, Classification, Model, PartyKind
-from threatmodel.rules import Problem, plain
-from threatmodel.symbolic import Conditions, solve
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding, FindingSeverity
+from threatmodel.engine import inference
+from threatmodel.engine.bdd import Function
+from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.graph import build_graph
+from threatmodel.engine.inference import Problem, plain
+from threatmodel.engine.symbolic import Conditions, solve
+from threatmodel.load.model import AccessKind, Classification, Model, PartyKind
 
 ID = "TM002"
 NAME = "compelled-disclosure"
@@ -122,7 +122,7 @@ def check(analysis: Analysis) -> list[Finding]:
                 continue
             witness = witness_where(analysis, function, plain(authority, datum))
             steps = () if witness is None else witness.steps
-            used = [s.element for s in reversed(steps) if s.rule is rules.Rule.ACCESS]
+            used = [s.element for s in reversed(steps) if s.rule is inference.Rule.ACCESS]
             accesses = [a for a in dict.fromkeys(used) if a in by_authorities]
             through = and_list(_phrase(model, a) for a in accesses) or "an access"
             findings.append(
@@ -143,7 +143,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return findings
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.HIGH,

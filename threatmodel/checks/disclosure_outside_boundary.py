@@ -33,8 +33,7 @@ reports::
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
-from threatmodel.checks.common import (
+from threatmodel.checks.builder import (
     PERSONAL,
     and_list,
     holds,
@@ -44,8 +43,9 @@ from threatmodel.checks.common import (
     region,
     subjects,
 )
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding, FindingSeverity
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding, FindingSeverity
+from threatmodel.engine.exposure import Analysis
 
 ID = "TM001"
 NAME = "disclosure-outside-boundary"
@@ -84,7 +84,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return findings
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.HIGH,

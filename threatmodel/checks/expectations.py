@@ -33,12 +33,11 @@ reports::
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis, expectation_parties
-from threatmodel.checks.common import element_ref, holds, make_finding, witness_in
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.model import Level
-from threatmodel.report.common import example_setting
+from threatmodel.checks.builder import element_ref, holds, make_finding, witness_in
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding, FindingSeverity
+from threatmodel.engine.exposure import Analysis, example_setting, expectation_parties
+from threatmodel.load.model import Level
 
 ID = "TM100"
 NAME = "violated-expectation"
@@ -91,7 +90,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return violations
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.HIGH,

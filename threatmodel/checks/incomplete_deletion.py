@@ -37,17 +37,17 @@ reports (``history`` forgets; ``assistant`` and ``backup`` do not)::
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
-from threatmodel.checks.common import (
+from threatmodel.checks.builder import (
     element_ref,
     holds,
     plaintext_finding,
     region,
     subjects,
 )
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.model import Model
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding, FindingSeverity
+from threatmodel.engine.exposure import Analysis
+from threatmodel.load.model import Model
 
 ID = "TM004"
 NAME = "incomplete-deletion"
@@ -99,7 +99,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return findings
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.HIGH,

@@ -33,11 +33,10 @@ reports::
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
-from threatmodel.checks.common import Witness, and_list, element_ref, make_finding
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import ElementRef, Finding, FindingSeverity
-from threatmodel.report.common import change_texts
+from threatmodel.checks.builder import Witness, and_list, element_ref, make_finding
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import ElementRef, Finding, FindingSeverity
+from threatmodel.engine.exposure import Analysis, change_texts
 
 ID = "TM006"
 NAME = "protection-tradeoff"
@@ -108,7 +107,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return findings
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.LOW,

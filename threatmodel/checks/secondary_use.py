@@ -30,17 +30,17 @@ reports::
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
-from threatmodel.checks.common import (
+from threatmodel.checks.builder import (
     PERSONAL,
     and_list,
     holds,
     personal_severity,
     plaintext_finding,
 )
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.model import Use
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding, FindingSeverity
+from threatmodel.engine.exposure import Analysis
+from threatmodel.load.model import Use
 
 ID = "TM005"
 NAME = "secondary-use"
@@ -78,7 +78,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return findings
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.HIGH,

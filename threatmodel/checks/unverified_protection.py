@@ -34,13 +34,12 @@ reports (among others, for ``chat_key``)::
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
-from threatmodel.bdd import Function
-from threatmodel.checks.common import datum_section, element_ref, make_finding, witness_in
-from threatmodel.checks.rule import Rule
-from threatmodel.findings import Finding, FindingSeverity
-from threatmodel.model import Level
-from threatmodel.report.common import example_setting
+from threatmodel.checks.builder import datum_section, element_ref, make_finding, witness_in
+from threatmodel.checks.check import Check
+from threatmodel.checks.finding import Finding, FindingSeverity
+from threatmodel.engine.bdd import Function
+from threatmodel.engine.exposure import Analysis, example_setting
+from threatmodel.load.model import Level
 
 ID = "TM003"
 NAME = "unverified-protection"
@@ -109,7 +108,7 @@ def check(analysis: Analysis) -> list[Finding]:
     return findings
 
 
-RULE = Rule(
+CHECK = Check(
     id=ID,
     name=NAME,
     severity=FindingSeverity.MEDIUM,

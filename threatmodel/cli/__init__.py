@@ -13,15 +13,15 @@ import sys
 import click
 
 from threatmodel import __version__
-from threatmodel.bdd import quiet_release_noise
 from threatmodel.cli.analyze import analyze, explain
 from threatmodel.cli.check import check, rules
-from threatmodel.cli.common import EPILOG, EXIT_INVALID
 from threatmodel.cli.diff import diff
 from threatmodel.cli.importing import import_model
+from threatmodel.cli.options import EPILOG, EXIT_INVALID
 from threatmodel.cli.render import render
 from threatmodel.cli.report import report
 from threatmodel.cli.validate import schema, validate
+from threatmodel.engine.bdd import quiet_release_noise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)

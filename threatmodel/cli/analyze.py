@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import click
 
-from threatmodel.analysis import DEFAULT_MAX_SETTINGS
-from threatmodel.checks import run_checks
-from threatmodel.cli.common import (
+from threatmodel.cli.options import (
     EPILOG,
     emit,
     format_option,
     output_option,
     run_analysis,
+    run_assessment,
     set_options,
     use_color,
 )
-from threatmodel.diagnostics import did_you_mean
-from threatmodel.explain import explain as explain_exposure
-from threatmodel.report import WRITERS
+from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS
+from threatmodel.load.diagnostics import did_you_mean
+from threatmodel.queries.explain import explain as explain_exposure
+from threatmodel.report.analyze import WRITERS
 from threatmodel.report.explain import explanation_json, explanation_text
 
 
@@ -44,9 +44,8 @@ def analyze(
 ) -> None:
     """Who reads which data in which settings: conditions, the default setting's matrix,
     toggle impact, violated expectations and findings."""
-    analysis = run_analysis(model, mode, assignments, max_settings)
-    analysis.findings = run_checks(analysis)
-    emit(WRITERS[output_format](analysis, color=use_color(output)), output)
+    assessment = run_assessment(model, mode, assignments, max_settings)
+    emit(WRITERS[output_format](assessment, color=use_color(output)), output)
 
 
 @click.command(epilog=EPILOG)

@@ -7,14 +7,14 @@ import textwrap
 
 import click
 
-from threatmodel.checks import EXPECTATION_RULE, RULES, Rule
-from threatmodel.checks.formats import WRITERS
-from threatmodel.checks.verdict import DEFAULT_FAIL_ON, CheckRun, FailOn, check_model
-from threatmodel.cli.common import (
+from threatmodel.assessment import CheckRun
+from threatmodel.checks import CHECKS, EXPECTATION_CHECK, Check
+from threatmodel.checks.verdict import DEFAULT_FAIL_ON, FailOn
+from threatmodel.cli.options import (
     EPILOG,
     EXIT_FOUND,
     EXIT_OK,
-    analyze_loaded,
+    assess_loaded,
     assumptions_option,
     emit,
     fail_invalid,
@@ -22,8 +22,9 @@ from threatmodel.cli.common import (
     output_option,
     print_diagnostics,
 )
-from threatmodel.diagnostics import Diagnostic, ModelError, did_you_mean
-from threatmodel.loader import LoadedModel, load_file
+from threatmodel.load.diagnostics import Diagnostic, ModelError, did_you_mean
+from threatmodel.load.loader import LoadedModel, load_file
+from threatmodel.report.check.formats import WRITERS
 
 CHECK_EPILOG = (
     "Exit status: 0 success: the check passed; 1 an expectation is violated or a finding is at "
@@ -79,14 +80,14 @@ def _check(
     """The output and the verdict; no BDD outlives this call (``sys.exit`` keeps the
     caller's frame alive, and BDD nodes freed after their manager make ``dd`` complain)."""
     run = CheckRun(
-        models=tuple(check_model(analyze_loaded(model, mode, ())) for model in loaded),
+        models=tuple(assess_loaded(model, mode, ()) for model in loaded),
         fail_on=fail_on,
     )
     return WRITERS[output_format](run), run.failed
 
 
-def _find_rule(name: str) -> Rule:
-    every = [*RULES.values(), EXPECTATION_RULE]
+def _find_rule(name: str) -> Check:
+    every = [*CHECKS.values(), EXPECTATION_CHECK]
     for rule in every:
         if name.upper() == rule.id or name.lower() == rule.name:
             return rule
@@ -94,7 +95,7 @@ def _find_rule(name: str) -> Rule:
     raise click.BadParameter(f"unknown rule '{name}'{hint}", param_hint="RULE")
 
 
-def rule_line(rule: Rule) -> str:
+def rule_line(rule: Check) -> str:
     """``TM001  high    disclosure-outside-boundary`` and the summary, wrapped."""
     head = f"{rule.id}  {rule.severity.value:<6}  {rule.name}"
     summary = textwrap.wrap(rule.summary, width=96, initial_indent="    ", subsequent_indent="    ")
@@ -113,10 +114,10 @@ def rules(rule: str | None) -> None:
         head = f"{found.id} {found.name} (severity {found.severity.value})"
         click.echo(f"{head}\n\n{textwrap.dedent(found.doc).strip()}")
         return
-    lines = [rule_line(r) for r in RULES.values()]
+    lines = [rule_line(r) for r in CHECKS.values()]
     lines.append("")
     lines.append("Violated expectations are reported by check as:")
-    lines.append(rule_line(EXPECTATION_RULE))
+    lines.append(rule_line(EXPECTATION_CHECK))
     lines.append("")
     lines.append("threatmodel rules RULE shows a rule's documentation and an example.")
     click.echo("\n".join(lines))

@@ -7,7 +7,7 @@ import sys
 import click
 
 from threatmodel.cli.check import load_all
-from threatmodel.cli.common import (
+from threatmodel.cli.options import (
     EXIT_FOUND,
     EXIT_OK,
     assumptions_option,
@@ -15,10 +15,10 @@ from threatmodel.cli.common import (
     format_option,
     output_option,
 )
-from threatmodel.diff import compare
-from threatmodel.loader import LoadedModel
+from threatmodel.engine.space import Mode, SettingsError
+from threatmodel.load.loader import LoadedModel
+from threatmodel.queries.diff import compare
 from threatmodel.report.diff import WRITERS
-from threatmodel.settings import Mode, SettingsError
 
 DIFF_EPILOG = (
     "Exit status: 0 success (with --exit-code: exposure does not grow); 1 with --exit-code, "

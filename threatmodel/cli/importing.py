@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from threatmodel.cli.common import EPILOG, EXIT_OK, emit, fail_invalid, print_diagnostics
-from threatmodel.diagnostics import ModelError
+from threatmodel.cli.options import EPILOG, EXIT_OK, emit, fail_invalid, print_diagnostics
 from threatmodel.importers import IMPORTERS, import_file
-from threatmodel.loader import LoadedModel
+from threatmodel.load.diagnostics import ModelError
+from threatmodel.load.loader import LoadedModel
 
 
 @click.command("import", epilog=EPILOG)

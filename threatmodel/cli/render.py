@@ -10,10 +10,11 @@ from typing import NoReturn
 
 import click
 
-from threatmodel.analysis import Analysis
-from threatmodel.cli.common import EPILOG, EXIT_INVALID, overrides, run_analysis, set_options
-from threatmodel.diagnostics import did_you_mean
-from threatmodel.output import write_atomic
+from threatmodel.cli.options import EPILOG, EXIT_INVALID, overrides, run_analysis, set_options
+from threatmodel.cli.output import write_atomic
+from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.space import SettingsError
+from threatmodel.load.diagnostics import did_you_mean
 from threatmodel.render import (
     DEFAULT_MAX_PARTIES,
     DEFAULT_NAME,
@@ -32,7 +33,6 @@ from threatmodel.render import (
     resolve,
     setting_plan,
 )
-from threatmodel.settings import SettingsError
 
 FORMATS = ("svg", "png", "dot")
 

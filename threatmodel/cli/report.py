@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from threatmodel.checks import run_checks
-from threatmodel.cli.common import EPILOG, emit, run_analysis, set_options
+from threatmodel.cli.options import EPILOG, emit, run_assessment, set_options
 from threatmodel.report.html import write
 
 
@@ -18,6 +17,4 @@ from threatmodel.report.html import write
 def report(model: str, output: str, assignments: tuple[str, ...], mode: str) -> None:
     """Write one self-contained HTML file: flip toggles and see who reads what, with
     witnesses, expectations, findings and toggle impact."""
-    analysis = run_analysis(model, mode, assignments)
-    analysis.findings = run_checks(analysis)
-    emit(write(analysis), output)
+    emit(write(run_assessment(model, mode, assignments)), output)

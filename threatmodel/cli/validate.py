@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from threatmodel.cli.common import EPILOG, EXIT_INVALID, EXIT_OK, print_diagnostics
-from threatmodel.diagnostics import ModelError, Severity
-from threatmodel.loader import LoadedModel, load_file
-from threatmodel.schema import schema_text
+from threatmodel.cli.options import EPILOG, EXIT_INVALID, EXIT_OK, print_diagnostics
+from threatmodel.load.diagnostics import ModelError, Severity
+from threatmodel.load.loader import LoadedModel, load_file
+from threatmodel.load.schema import schema_text
 
 
 @click.command(epilog=EPILOG)

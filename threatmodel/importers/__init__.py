@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from threatmodel.diagnostics import Diagnostic, Location, ModelError
 from threatmodel.importers import pytm, threagile
 from threatmodel.importers.draft import Conversion
 from threatmodel.importers.yamlwrite import render
-from threatmodel.loader import LoadedModel, load_text
+from threatmodel.load.diagnostics import Diagnostic, Location, ModelError
+from threatmodel.load.loader import LoadedModel, load_text
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from threatmodel.diagnostics import Diagnostic
+from threatmodel.load.diagnostics import Diagnostic
 
 SECTIONS = ("sources", "boundaries", "parties", "data", "flows")
 """The sections an importer fills, in the order the format lists them."""

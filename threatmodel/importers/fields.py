@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from threatmodel.diagnostics import (
+from threatmodel.importers.reading import Locate, Node
+from threatmodel.load.diagnostics import (
     Diagnostic,
     Location,
     ModelError,
@@ -19,7 +20,6 @@ from threatmodel.diagnostics import (
     describe,
     did_you_mean,
 )
-from threatmodel.importers.reading import Locate, Node
 
 _TRUE_WORDS = frozenset({"true", "yes", "on"})
 _FALSE_WORDS = frozenset({"false", "no", "off"})

@@ -19,7 +19,7 @@ The mapping:
 * ``origin``: the elements that have the datum (send it on a flow, list it in their ``data``
   or appear in its ``processedBy``) but receive it on no flow; then, where the flows from
   those do not reach every element that has it, the elements not reached that send it
-  (:func:`threatmodel.importers.common.infer_origin`).
+  (:func:`threatmodel.importers.conventions.infer_origin`).
 * ``flows`` → ``flows`` (``source`` → ``from``, ``sink`` → ``to``).  ``protection:
   transport`` when the flow's ``controls.isEncrypted`` is true, its ``tlsVersion`` is set,
   or its protocol contains a word for an encrypted one (``https``, ``tls``, ``ssh``...;
@@ -27,7 +27,7 @@ The mapping:
   pytm 1.4 overwrites a flow's ``protocol`` and ``isEncrypted`` with the sink's defaults
   when it writes the JSON, so a flow its script marks as HTTPS may arrive here
   unencrypted: we convert what the file says.  Flows between boundaries get the network
-  observer (:mod:`threatmodel.importers.common`).  A flow without data cannot be a flow in
+  observer (:mod:`threatmodel.importers.conventions`).  A flow without data cannot be a flow in
   our format: it becomes a note on its source, with a warning.  ``note`` joins the
   description.
 * ``findings`` and ``excluded_findings`` are pytm's own rules, not ours: each becomes a note
@@ -41,10 +41,9 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from threatmodel.diagnostics import Diagnostic, ModelError
 from threatmodel.importers import notes
 from threatmodel.importers import pytm_vocab as vocab
-from threatmodel.importers.common import (
+from threatmodel.importers.conventions import (
     add_network_observer,
     header,
     infer_origin,
@@ -58,6 +57,7 @@ from threatmodel.importers.pytm_model import Element as PytmElement
 from threatmodel.importers.pytm_model import Item, PytmModel, parse
 from threatmodel.importers.pytm_vocab import FLOW_CONVERTED, attributes
 from threatmodel.importers.reading import read_json, read_text
+from threatmodel.load.diagnostics import Diagnostic, ModelError
 
 TOOL = "pytm"
 LABEL = "pytm"

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from threatmodel.diagnostics import Diagnostic, Location, ModelError, describe, did_you_mean
 from threatmodel.importers.fields import Reader
 from threatmodel.importers.reading import Node
+from threatmodel.load.diagnostics import Diagnostic, Location, ModelError, describe, did_you_mean
 
 TOP_LEVEL = frozenset(
     {

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from threatmodel.importers import notes
-from threatmodel.importers.common import at_least
+from threatmodel.importers.conventions import at_least
 
 CLASS_KINDS = {
     "Actor": "person",

@@ -1,6 +1,6 @@
 """Reading another tool's file safely: size limits, text checks, YAML and JSON with positions.
 
-Threagile files go through our own YAML reader (:mod:`threatmodel.yamlsource`): tags, alias
+Threagile files go through our own YAML reader (:mod:`threatmodel.load.yamlsource`): tags, alias
 bombs, duplicate keys, deep nesting and huge files are located errors there.  Two things
 differ from a model file:
 
@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any
 
-from threatmodel.diagnostics import Diagnostic, Location, ModelError
-from threatmodel.yamlsource import MAX_BYTES, YAML11_BOOLEANS, SourceMap, load_yaml
+from threatmodel.load.diagnostics import Diagnostic, Location, ModelError
+from threatmodel.load.yamlsource import MAX_BYTES, YAML11_BOOLEANS, SourceMap, load_yaml
 
 Node = tuple[str | int, ...]
 """Where a value sits in the file: the keys and indices leading to it."""

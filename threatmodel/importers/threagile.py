@@ -22,14 +22,15 @@ communication links between them and the trust boundaries around them.  The mapp
 * ``origin``: the assets that process, store or send the datum but receive it over no
   link; then, where the links from those do not reach every asset that has it, the assets
   not reached that store it, then those not reached that send it.  So every asset Threagile
-  says processes or stores a datum reads it (:func:`threatmodel.importers.common.infer_origin`).
+  says processes or stores a datum reads it
+  (:func:`threatmodel.importers.conventions.infer_origin`).
 * ``communication_links`` → ``flows``: ``data_assets_sent`` become a flow from the asset to
   the link's target (id from the link title), ``data_assets_received`` a flow back (id with
   ``_reply``).  ``protection: transport`` for the 21 protocols Threagile itself counts as
   encrypted (``https``, ``wss``, ``ssh``, ``ldaps``, ``jdbc-encrypted``...; see
   :data:`~threatmodel.importers.threagile_vocab.ENCRYPTED_PROTOCOLS`), ``none`` for every
   other protocol.  Flows between boundaries get the network observer
-  (:mod:`threatmodel.importers.common`), except over process-local protocols.  A link
+  (:mod:`threatmodel.importers.conventions`), except over process-local protocols.  A link
   carrying no data cannot be a flow: it becomes a note on its asset, with a warning.
 * A technical asset's ``encryption`` (``transparent``, ``data-with-symmetric-shared-key``,
   ``data-with-end-user-individual-key``...) is encryption *at rest*: it protects stored data
@@ -51,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from threatmodel.importers import threagile_vocab as vocab
-from threatmodel.importers.common import (
+from threatmodel.importers.conventions import (
     add_network_observer,
     header,
     infer_origin,

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from threatmodel.diagnostics import Diagnostic, Location, ModelError, describe, did_you_mean
 from threatmodel.importers import notes
 from threatmodel.importers import threagile_vocab as vocab
 from threatmodel.importers.fields import Reader
 from threatmodel.importers.reading import Node
+from threatmodel.load.diagnostics import Diagnostic, Location, ModelError, describe, did_you_mean
 
 
 @dataclass

@@ -8,8 +8,8 @@ the highlighted datum, if any) and is filled by the direction of the change.  Ab
 
 from __future__ import annotations
 
-from threatmodel.analysis import Analysis
-from threatmodel.model import Level
+from threatmodel.engine.exposure import Analysis
+from threatmodel.load.model import Level
 from threatmodel.render.labels import wrap, wrap_items
 from threatmodel.render.scene import Edge, Fill, Node, Scene, State
 from threatmodel.render.style import DIFF_PREFIX

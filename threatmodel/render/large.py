@@ -23,9 +23,10 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from threatmodel.analysis import Analysis
-from threatmodel.graph import observation_key
-from threatmodel.model import AccessKind, Level, Model, ProtectionLevel
+from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.graph import observation_key
+from threatmodel.engine.inference import Rule
+from threatmodel.load.model import AccessKind, Level, Model, ProtectionLevel
 from threatmodel.render.labels import wrap, wrap_items
 from threatmodel.render.scene import Cluster, Edge, Fill, Node, Role, Scene, State
 from threatmodel.render.views import (
@@ -42,7 +43,6 @@ from threatmodel.render.views import (
     party_node,
     title_lines,
 )
-from threatmodel.rules import Rule
 
 OUTSIDE = "_outside"
 """The group of parties in no boundary (no model id starts with ``_``)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from threatmodel.model import PartyKind
+from threatmodel.load.model import PartyKind
 from threatmodel.render import style
 from threatmodel.render.labels import plain, wrap
 from threatmodel.render.scene import Fill, Scene, State

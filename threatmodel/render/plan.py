@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from threatmodel.analysis import Analysis
-from threatmodel.diagnostics import did_you_mean
+from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.space import SettingsError
+from threatmodel.load.diagnostics import did_you_mean
 from threatmodel.render.diffview import diff_scene
 from threatmodel.render.large import (
     OUTSIDE,
@@ -24,7 +25,6 @@ from threatmodel.render.large import (
 )
 from threatmodel.render.scene import Scene
 from threatmodel.render.views import DEFAULT_NAME, Drawn, full_scene
-from threatmodel.settings import SettingsError
 
 DEFAULT_MAX_PARTIES = 60
 

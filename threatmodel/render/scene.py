@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from threatmodel.model import AccessKind, PartyKind, ProtectionLevel
+from threatmodel.load.model import AccessKind, PartyKind, ProtectionLevel
 
 
 class Role(StrEnum):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from threatmodel.model import AccessKind, PartyKind, ProtectionLevel
+from threatmodel.load.model import AccessKind, PartyKind, ProtectionLevel
 from threatmodel.render.scene import Fill, Role, State
 
 FONT = "Verdana"

@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from threatmodel.analysis import Analysis
-from threatmodel.closure import Closure
-from threatmodel.graph import observation_key
-from threatmodel.model import AccessKind, Level, Model, ProtectionLevel
+from threatmodel.engine.closure import Closure
+from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.graph import observation_key
+from threatmodel.engine.space import Setting
+from threatmodel.load.model import AccessKind, Level, Model, ProtectionLevel
 from threatmodel.render.labels import wrap, wrap_items
 from threatmodel.render.scene import Cluster, Edge, Fill, Node, Role, Scene, State
-from threatmodel.settings import Setting
 
 DEFAULT_NAME = "default"
 """What ``--scenario`` and ``--diff`` call the default setting (unless a scenario has the id)."""

@@ -1,15 +1,2 @@
-"""Writers for the analysis, one module per ``--format``, registered in :data:`WRITERS`."""
-
-from __future__ import annotations
-
-from threatmodel.report import json_format, markdown, text
-from threatmodel.report.interface import Writer
-
-WRITERS: dict[str, Writer] = {
-    "text": text.write,
-    "json": json_format.write,
-    "markdown": markdown.write,
-}
-"""``--format`` name → writer of ``analyze`` output."""
-
-__all__ = ["WRITERS", "Writer"]
+"""Every report the commands write: ``analyze`` (text, JSON, markdown), ``check`` (text,
+JSON, SARIF), ``diff``, ``explain`` and the interactive HTML report."""

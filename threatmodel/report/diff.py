@@ -8,9 +8,9 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from threatmodel.diff import FindingChange, LevelChange, ModelDiff, Status
-from threatmodel.findings import Finding
-from threatmodel.witness import wrap_chain
+from threatmodel.checks.finding import Finding
+from threatmodel.engine.witness import wrap_chain
+from threatmodel.queries.diff import FindingChange, LevelChange, ModelDiff, Status
 
 FORMAT = "threatmodel-diff/1"
 WIDTH = 100

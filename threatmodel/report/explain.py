@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from threatmodel.analysis import Analysis
-from threatmodel.explain import Explanation
-from threatmodel.report.common import setting_text
-from threatmodel.witness import wrap_chain
+from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.witness import wrap_chain
+from threatmodel.queries.explain import Explanation
+from threatmodel.report.views import setting_text
 
 WIDTH = 100
 

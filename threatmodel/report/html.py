@@ -14,18 +14,20 @@ import json
 from importlib import resources
 from typing import Any
 
-from threatmodel.analysis import Analysis
-from threatmodel.explain import explain
-from threatmodel.expr import to_text
-from threatmodel.report.common import change_texts, count_text, expectation_reports
+from threatmodel.assessment import Assessment
+from threatmodel.engine.exposure import Analysis, change_texts
+from threatmodel.load.expr import to_text
+from threatmodel.queries.explain import explain
+from threatmodel.report.views import count_text, expectation_reports
 
 MAX_EXPLAINED_PAIRS = 400
 """Most (party, datum) pairs whose witnesses are embedded; larger models omit them."""
 
 
-def write(analysis: Analysis, *, color: bool = False) -> str:
+def write(assessment: Assessment, *, color: bool = False) -> str:
     """The report as an HTML document."""
-    data = _document(analysis)
+    analysis = assessment.analysis
+    data = _document(assessment)
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     payload = payload.replace("</", "<\\/")
     title = html.escape(analysis.model.title)
@@ -54,7 +56,8 @@ def _summary(analysis: Analysis) -> str:
     return " · ".join(parts)
 
 
-def _document(analysis: Analysis) -> dict[str, Any]:
+def _document(assessment: Assessment) -> dict[str, Any]:
+    analysis = assessment.analysis
     model = analysis.model
     space = analysis.space
     variables = [
@@ -125,7 +128,7 @@ def _document(analysis: Analysis) -> dict[str, Any]:
                 "message": f.message,
                 "condition": f.condition,
             }
-            for f in analysis.findings
+            for f in assessment.findings
         ],
         "impacts": [
             {

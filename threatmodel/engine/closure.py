@@ -1,0 +1,122 @@
+"""The closure of one setting: every fact, each with a derivation of fewest rule applications.
+
+This is Knuth's generalisation of Dijkstra's algorithm to derivations: a fact's cost is one
+plus the costs of its premises (the number of rule applications in its derivation tree), and
+facts are finalised in order of cost, so the first derivation to reach a fact is a smallest
+one.  Among derivations of equal size the one with the smallest ``(fact, rule, element,
+premises)`` wins, so the result never depends on iteration order.  Each fact is finalised
+once and each rule application is tried once per premise, so the work is linear in the size
+of the rule index, times a logarithm for the heap.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass
+
+from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step, plain
+from threatmodel.load.model import Level
+
+
+@dataclass(frozen=True)
+class Closure:
+    """All facts of one setting and a minimal derivation of each."""
+
+    steps: dict[Fact, Step]
+    """The step that derives each fact in its minimal derivation."""
+    costs: dict[Fact, int]
+    """Number of rule applications in each fact's minimal derivation."""
+    readers: dict[str, set[str]]
+    """Datum → parties that read it in plaintext."""
+    sealed: dict[str, set[str]]
+    """Datum → parties holding it only as ciphertext."""
+
+    def level(self, party: str, datum: str) -> Level:
+        """How much of ``datum`` ``party`` gets."""
+        if party in self.readers.get(datum, ()):
+            return Level.PLAINTEXT
+        if party in self.sealed.get(datum, ()):
+            return Level.CIPHERTEXT
+        return Level.NONE
+
+    def exposure(self, datum: str) -> tuple[list[str], list[str]]:
+        """Parties reading ``datum`` in plaintext, and those holding only ciphertext."""
+        return sorted(self.readers.get(datum, ())), sorted(self.sealed.get(datum, ()))
+
+    def strongest_fact(self, party: str, datum: str) -> Fact | None:
+        """The fact behind ``party``'s level: plaintext, else the cheapest ciphertext."""
+        fact = plain(party, datum)
+        if fact in self.costs:
+            return fact
+        candidates = [
+            (cost, f)
+            for f, cost in self.costs.items()
+            if f[0] == CIPHER and f[1] == party and f[2] == datum
+        ]
+        return min(candidates)[1] if candidates else None
+
+    def derivation(self, fact: Fact) -> list[Step]:
+        """The minimal derivation of ``fact`` as steps in post-order (premises first).
+
+        Sub-derivations shared by several premises are listed once.
+        """
+        order: list[Step] = []
+        done: set[Fact] = set()
+        stack: list[tuple[Fact, bool]] = [(fact, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current in done:
+                continue
+            step = self.steps[current]
+            if expanded:
+                done.add(current)
+                order.append(step)
+                continue
+            stack.append((current, True))
+            stack.extend((premise, False) for premise in reversed(step.premises))
+        return order
+
+
+def close(problem: Problem, active: frozenset[str]) -> Closure:
+    """The least fixpoint of the rules with the flows and accesses in ``active``."""
+    costs: dict[Fact, int] = {}
+    steps: dict[Fact, Step] = {}
+    ciphers: dict[tuple[str, str], list[str]] = defaultdict(list)
+    heap: list[tuple[int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
+    sequence = 0
+
+    def ciphers_under(party: str, key: str) -> list[str]:
+        return ciphers.get((party, key), [])
+
+    for step in problem.initial():
+        sequence += 1
+        heapq.heappush(heap, (1, step.conclusion, step.order(), sequence, step))
+    while heap:
+        cost, fact, _, _, step = heapq.heappop(heap)
+        if fact in costs:
+            continue
+        costs[fact] = cost
+        steps[fact] = step
+        if fact[0] == CIPHER:
+            ciphers[(fact[1], fact[3])].append(fact[2])
+        for follow in problem.consequences(fact, ciphers_under):
+            if follow.conclusion in costs:
+                continue
+            if follow.guard is not None and follow.guard not in active:
+                continue
+            total = 1
+            for premise in follow.premises:
+                premise_cost = costs.get(premise)
+                if premise_cost is None:
+                    break
+                total += premise_cost
+            else:
+                sequence += 1
+                heapq.heappush(heap, (total, follow.conclusion, follow.order(), sequence, follow))
+    readers: dict[str, set[str]] = defaultdict(set)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for fact in costs:
+        (readers if fact[0] == PLAIN else holders)[fact[2]].add(fact[1])
+    sealed = {datum: parties - readers.get(datum, set()) for datum, parties in holders.items()}
+    return Closure(steps=steps, costs=costs, readers=dict(readers), sealed=sealed)

@@ -1,0 +1,389 @@
+"""The whole analysis of one model: per-setting exposure with witnesses, exposure conditions,
+expectations, toggle impact and dead toggles.  Pure: takes a loaded model, returns data.
+
+Per-setting results come from the concrete closure (:mod:`threatmodel.engine.closure`); conditions
+from the symbolic one (:mod:`threatmodel.engine.symbolic`).  The two are independent
+implementations of the same rules, and the tests check that they agree on every setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from threatmodel.engine import sop
+from threatmodel.engine.bdd import Bdd, Function
+from threatmodel.engine.closure import Closure, close
+from threatmodel.engine.graph import build_graph
+from threatmodel.engine.inference import Fact, Problem
+from threatmodel.engine.nearest import closest_satisfying, nearest_allowed
+from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_space
+from threatmodel.engine.symbolic import Conditions, solve
+from threatmodel.load.loader import LoadedModel
+from threatmodel.load.model import Level, Model
+
+DEFAULT_MAX_SETTINGS = 4096
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An expectation broken in one setting by one party."""
+
+    expectation: str
+    party: str
+    datum: str
+    level: Level
+    fact: Fact
+    """The fact behind ``level``, whose derivation is the witness."""
+
+
+@dataclass(frozen=True)
+class SettingResult:
+    """The analysis of one setting."""
+
+    setting: Setting
+    closure: Closure
+    violations: tuple[Violation, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One party's level for one datum, before and after a change of setting."""
+
+    party: str
+    datum: str
+    before: Level
+    after: Level
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What flipping one variable away from the default setting does."""
+
+    variable: str
+    value: bool
+    """The value it is flipped to."""
+    forced: Mapping[str, bool]
+    """Other variables the constraints force to change, with their new values."""
+    setting: Setting | None
+    """The resulting setting; ``None`` when no allowed setting has the flipped value."""
+    removes: tuple[Change, ...] = ()
+    adds: tuple[Change, ...] = ()
+
+
+class SettingEvaluator:
+    """Per-setting closures, shared between settings that activate the same elements."""
+
+    def __init__(self, space: Space, problem: Problem) -> None:
+        self.space = space
+        self.problem = problem
+        self.cache: dict[frozenset[str], Closure] = {}
+
+    def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
+        """The flows and accesses active in ``setting``."""
+        return self.problem.active(self.space.environment(setting))
+
+    def __call__(self, setting: Setting) -> SettingResult:
+        active = self.active(setting)
+        closure = self.cache.get(active)
+        if closure is None:
+            closure = close(self.problem, active)
+            self.cache[active] = closure
+        violations = tuple(_violations(self.space, closure, setting))
+        return SettingResult(setting=setting, closure=closure, violations=violations)
+
+
+class ConditionPrinter:
+    """Condition texts, computed once per distinct function (many parties share one)."""
+
+    def __init__(self, conditions: Conditions) -> None:
+        self.conditions = conditions
+        self.cache: dict[Function, str] = {}
+
+    def __call__(self, function: Function) -> str:
+        text = self.cache.get(function)
+        if text is None:
+            text = sop.condition_text(self.conditions.bdd, function, self.conditions.allowed)
+            self.cache[function] = text
+        return text
+
+
+@dataclass
+class Analysis:
+    """Everything the reports show about one model."""
+
+    loaded: LoadedModel
+    space: Space
+    problem: Problem
+    conditions: Conditions
+    settings: list[SettingResult]
+    """Every allowed setting in product order when ``complete``; else the default setting
+    and the named scenarios."""
+    complete: bool
+    total_settings: int
+    default: SettingResult
+    default_forced: Mapping[str, bool]
+    """Variables changed from their defaults so that the default setting is allowed."""
+    scenarios: dict[str, SettingResult]
+    """Named scenarios that agree with the ``--set`` pins."""
+    impacts: list[Impact]
+    """Toggles first, then free assumptions, each sorted by name."""
+    dead_toggles: list[str]
+    condition_texts: dict[str, dict[str, dict[str, str]]]
+    """datum → party → {"plaintext": text, "ciphertext": text}."""
+    expectation_texts: dict[str, dict[str, str]]
+    """expectation → party → condition under which that party violates it."""
+    evaluator: SettingEvaluator = field(repr=False)
+    printer: ConditionPrinter = field(repr=False)
+
+    @property
+    def model(self) -> Model:
+        """The model analysed."""
+        return self.loaded.model
+
+    def result_for(self, setting: Mapping[str, bool]) -> SettingResult:
+        """The analysis of any allowed setting (computed on demand)."""
+        return self.evaluator(dict(setting))
+
+    def condition_text(self, function: Function) -> str:
+        """A function over the variables as a condition on the allowed settings."""
+        return self.printer(function)
+
+
+def change_texts(changes: Iterable[Change]) -> list[str]:
+    """``servers: dm_text, ai_prompt plaintext → none``, one line per party and change."""
+    grouped: dict[tuple[str, Level, Level], list[str]] = {}
+    for change in changes:
+        grouped.setdefault((change.party, change.before, change.after), []).append(change.datum)
+    return [
+        f"{party}: {', '.join(sorted(data))} {before.value} → {after.value}"
+        for (party, before, after), data in sorted(
+            grouped.items(), key=lambda item: (item[0][0], -item[0][1].rank, -item[0][2].rank)
+        )
+    ]
+
+
+def example_setting(analysis: Analysis, function: Function) -> Setting | None:
+    """An allowed setting in ``function``, as close to the default setting as found."""
+    bdd = analysis.conditions.bdd
+    target = function & analysis.conditions.allowed
+    if target == bdd.false:
+        return None
+    variables = analysis.space.variables
+    return closest_satisfying(bdd, target, variables, analysis.default.setting)[0]
+
+
+def expectation_parties(model: Model, expectation_id: str) -> list[str]:
+    """The parties an expectation constrains: its party, or everyone inside its boundary."""
+    expectation = model.expectations[expectation_id]
+    if expectation.party is not None:
+        return [expectation.party]
+    inside = boundary_members(model, expectation.boundary or "")
+    return sorted(inside)
+
+
+def boundary_members(model: Model, boundary: str) -> set[str]:
+    """Parties in ``boundary`` or in any boundary nested inside it."""
+    nested = {boundary}
+    grown = True
+    while grown:
+        grown = False
+        for name, element in model.boundaries.items():
+            if element.parent in nested and name not in nested:
+                nested.add(name)
+                grown = True
+    return {p for p, party in model.parties.items() if party.boundary in nested}
+
+
+def _violations(space: Space, closure: Closure, setting: Mapping[str, bool]) -> list[Violation]:
+    model = space.model
+    environment = space.environment(setting)
+    found = []
+    for expectation_id in sorted(model.expectations):
+        expectation = model.expectations[expectation_id]
+        if not expectation.when.evaluate(environment):
+            continue
+        for party in expectation_parties(model, expectation_id):
+            level = closure.level(party, expectation.data)
+            if level.rank > expectation.allow.rank:
+                fact = closure.strongest_fact(party, expectation.data)
+                assert fact is not None
+                found.append(Violation(expectation_id, party, expectation.data, level, fact))
+    return found
+
+
+def analyze(
+    loaded: LoadedModel,
+    mode: Mode = Mode.ALL,
+    overrides: Mapping[str, bool] | None = None,
+    max_settings: int = DEFAULT_MAX_SETTINGS,
+    progress: Callable[[int], None] | None = None,
+    *,
+    bdd: Bdd | None = None,
+) -> Analysis:
+    """Analyse a loaded model; raise :class:`SettingsError` for impossible ``--set`` pins.
+
+    ``bdd``: a manager to build the conditions in (its variables are declared in it), so
+    that two analyses can be compared; by default a fresh one.
+    """
+    model = loaded.model
+    space = make_space(model, mode, overrides)
+    problem = Problem(model, build_graph(model))
+    if bdd is None:
+        bdd = space.bdd()
+    else:
+        bdd.declare(space.order)
+    allowed = space.allowed(bdd)
+    if allowed == bdd.false:
+        pins = ", ".join(f"{k}={str(v).lower()}" for k, v in sorted(space.pinned.items()))
+        raise SettingsError(f"no allowed setting has {pins}: the constraints exclude it")
+    conditions = solve(problem, space, bdd, allowed, progress)
+    evaluator = SettingEvaluator(space, problem)
+
+    nearest = nearest_allowed(space, space.default(), space.pinned)
+    if nearest is None:
+        nearest = closest_satisfying(bdd, allowed, space.variables, space.default())
+    default_setting, default_forced = nearest
+    default = evaluator(default_setting)
+    total = bdd.count(allowed, space.variables)
+    enumerated = space.enumerate(bdd, allowed, max_settings)
+    scenarios = {}
+    for scenario_id in sorted(model.scenarios):
+        setting = space.scenario(scenario_id)
+        if space.is_allowed(setting):
+            scenarios[scenario_id] = evaluator(setting)
+    if enumerated is not None:
+        results = [evaluator(setting) for setting in enumerated]
+    else:
+        chosen = {space.key(default.setting): default}
+        for result in scenarios.values():
+            chosen.setdefault(space.key(result.setting), result)
+        results = [chosen[key] for key in sorted(chosen)]
+    impacts = _impacts(space, evaluator, default)
+    printer = ConditionPrinter(conditions)
+    analysis = Analysis(
+        loaded=loaded,
+        space=space,
+        problem=problem,
+        conditions=conditions,
+        settings=results,
+        complete=enumerated is not None,
+        total_settings=total,
+        default=default,
+        default_forced=default_forced,
+        scenarios=scenarios,
+        impacts=impacts,
+        dead_toggles=_dead_toggles(space, conditions),
+        condition_texts=_condition_texts(problem, conditions, printer),
+        expectation_texts=_expectation_texts(space, conditions, printer),
+        evaluator=evaluator,
+        printer=printer,
+    )
+    return analysis
+
+
+def _changes(
+    problem: Problem, before: Closure, after: Closure
+) -> tuple[list[Change], list[Change]]:
+    removes: list[Change] = []
+    adds: list[Change] = []
+    for datum in problem.data:
+        for party in problem.parties:
+            old, new = before.level(party, datum), after.level(party, datum)
+            if old is new:
+                continue
+            change = Change(party, datum, old, new)
+            (removes if new.rank < old.rank else adds).append(change)
+    return removes, adds
+
+
+def _impacts(space: Space, evaluator: SettingEvaluator, default: SettingResult) -> list[Impact]:
+    model = space.model
+    toggles = [v for v in space.variables if v in model.toggles]
+    assumptions = [v for v in space.variables if v not in model.toggles]
+    impacts = []
+    for variable in toggles + assumptions:
+        if variable in space.pinned:
+            continue
+        flipped = dict(default.setting)
+        flipped[variable] = not flipped[variable]
+        found = nearest_allowed(space, flipped, [variable])
+        if found is None:
+            impacts.append(Impact(variable, flipped[variable], {}, None))
+            continue
+        setting, forced = found
+        result = evaluator(setting)
+        removes, adds = _changes(evaluator.problem, default.closure, result.closure)
+        impacts.append(
+            Impact(variable, flipped[variable], forced, setting, tuple(removes), tuple(adds))
+        )
+    return impacts
+
+
+def _dead_toggles(space: Space, conditions: Conditions) -> list[str]:
+    """Toggles whose flip, between two allowed settings, changes no party's level."""
+    bdd = conditions.bdd
+    functions = set(conditions.plain.values()) | set(conditions.sealed.values())
+    depending: dict[str, list[Function]] = {}
+    for function in functions:
+        for name in bdd.support(function):
+            depending.setdefault(name, []).append(function)
+    dead = []
+    for toggle in sorted(space.model.toggles):
+        if toggle in space.pinned:
+            continue
+        both = bdd.restrict(conditions.allowed, {toggle: False}) & bdd.restrict(
+            conditions.allowed, {toggle: True}
+        )
+        if both == bdd.false or not any(
+            _differs(bdd, function, toggle, both) for function in depending.get(toggle, ())
+        ):
+            dead.append(toggle)
+    return dead
+
+
+def _differs(bdd: Bdd, function: Function, name: str, where: Function) -> bool:
+    """Whether flipping ``name`` changes ``function`` somewhere in ``where``."""
+    low = bdd.restrict(function, {name: False})
+    high = bdd.restrict(function, {name: True})
+    return bool((((low & ~high) | (high & ~low)) & where) != bdd.false)
+
+
+def _condition_texts(
+    problem: Problem, conditions: Conditions, printer: ConditionPrinter
+) -> dict[str, dict[str, dict[str, str]]]:
+    exposed = set(conditions.pairs())
+    unexposed = {Level.PLAINTEXT.value: sop.NEVER, Level.CIPHERTEXT.value: sop.NEVER}
+    texts: dict[str, dict[str, dict[str, str]]] = {}
+    for datum in problem.data:
+        texts[datum] = {
+            party: {
+                level.value: printer(conditions.level(party, datum, level))
+                for level in (Level.PLAINTEXT, Level.CIPHERTEXT)
+            }
+            if (party, datum) in exposed
+            else dict(unexposed)
+            for party in problem.parties
+        }
+    return texts
+
+
+def _expectation_texts(
+    space: Space, conditions: Conditions, printer: ConditionPrinter
+) -> dict[str, dict[str, str]]:
+    bdd = conditions.bdd
+    model = space.model
+    texts: dict[str, dict[str, str]] = {}
+    for expectation_id in sorted(model.expectations):
+        expectation = model.expectations[expectation_id]
+        when = space.compile(bdd, expectation.when)
+        above = Level.CIPHERTEXT if expectation.allow is Level.NONE else Level.PLAINTEXT
+        per_party = {}
+        for party in expectation_parties(model, expectation_id):
+            if expectation.allow is Level.PLAINTEXT:
+                violated = bdd.false
+            else:
+                violated = when & conditions.at_least(party, expectation.data, above)
+            per_party[party] = printer(violated)
+        texts[expectation_id] = per_party
+    return texts

@@ -1,0 +1,56 @@
+"""The model as a networkx multigraph: parties are nodes; flows, observations and accesses
+are edges, keyed by element id.
+
+Edges run the way data moves: a flow from sender to receiver, an observation from a flow's
+sender to the observer, an access from the party holding the data to the party obtaining it.
+Nodes and edges are inserted in sorted id order, so every iteration over the graph is
+deterministic.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import networkx as nx
+
+from threatmodel.load.model import Model
+
+
+class EdgeKind(StrEnum):
+    """What an edge of the model graph stands for."""
+
+    FLOW = "flow"
+    OBSERVE = "observe"
+    ACCESS = "access"
+
+
+def observation_key(flow_id: str, observer: str) -> str:
+    """Edge key of ``observer`` watching ``flow_id``."""
+    return f"{flow_id}@{observer}"
+
+
+def build_graph(model: Model) -> nx.MultiDiGraph:
+    """Parties as nodes (attribute ``party``); flows, observations, accesses as edges.
+
+    Edge attributes: ``kind`` (:class:`EdgeKind`) and ``element`` (the flow or access).
+    """
+    graph = nx.MultiDiGraph()
+    for party_id in sorted(model.parties):
+        graph.add_node(party_id, party=model.parties[party_id])
+    for flow_id in sorted(model.flows):
+        flow = model.flows[flow_id]
+        graph.add_edge(flow.from_, flow.to, key=flow_id, kind=EdgeKind.FLOW, element=flow_id)
+        for observer in sorted(set(flow.observers)):
+            graph.add_edge(
+                flow.from_,
+                observer,
+                key=observation_key(flow_id, observer),
+                kind=EdgeKind.OBSERVE,
+                element=flow_id,
+            )
+    for access_id in sorted(model.access):
+        access = model.access[access_id]
+        graph.add_edge(
+            access.from_, access.party, key=access_id, kind=EdgeKind.ACCESS, element=access_id
+        )
+    return graph

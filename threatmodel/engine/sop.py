@@ -1,0 +1,366 @@
+"""Boolean functions as short, readable sums of products in the model's own syntax.
+
+A condition only matters on the allowed settings, so settings excluded by the constraints
+are don't-cares: the printed formula ``F`` satisfies ``L ≤ F ≤ U`` with ``L`` the function
+and ``U = L or not allowed``.
+
+* Up to :data:`EXACT_LIMIT` relevant variables the cover is **minimal** (fewest products,
+  then fewest literals): prime implicants from a truth table kept as an integer bitmask,
+  then an exact branch-and-bound set cover.
+* Beyond that, Minato-Morreale's irredundant sum of products on the BDD: **near-minimal**.
+  Its products are already prime implicants of ``U`` and none is redundant (see
+  :func:`_isop`), so no expansion or removal pass follows.
+
+Ties are broken by the sorted literal lists, so the text is deterministic.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from threatmodel.engine.bdd import Bdd, Function
+
+EXACT_LIMIT = 8
+"""Most variables for which the exact minimisation is used."""
+
+Literal = tuple[str, bool]
+Cube = tuple[Literal, ...]
+
+ALWAYS = "always"
+NEVER = "never"
+
+
+def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
+    """The function as text: ``always``, ``never`` or a sum of products."""
+    lower = function & allowed
+    if lower == bdd.false:
+        return NEVER
+    if (allowed & ~lower) == bdd.false:
+        return ALWAYS
+    return format_cover(condition_cover(bdd, function, allowed))
+
+
+def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cube]:
+    """Products whose disjunction equals ``function`` on the allowed settings.
+
+    ``[]`` when it never holds, ``[()]`` (one empty product) when it always does.
+    """
+    lower = function & allowed
+    if lower == bdd.false:
+        return []
+    if (allowed & ~lower) == bdd.false:
+        return [()]
+    return minimal_cover(bdd, lower, lower | ~allowed)
+
+
+def format_cover(cover: Iterable[Cube]) -> str:
+    """``a and not b or c``, with parentheses around products when there are several."""
+    products = sorted((sorted(cube) for cube in cover), key=lambda c: (len(c), c))
+    texts = [
+        " and ".join(name if value else f"not {name}" for name, value in cube) for cube in products
+    ]
+    if len(texts) == 1:
+        return texts[0]
+    return " or ".join(
+        f"({text})" if len(cube) > 1 else text for text, cube in zip(texts, products, strict=True)
+    )
+
+
+def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
+    """A sum of products F with ``lower <= F <= upper``; minimal when small enough."""
+    if bdd.backend == "cudd":
+        ordered = _in_declared_order(bdd)
+        lower = bdd.manager.copy(lower, ordered.manager)
+        upper = bdd.manager.copy(upper, ordered.manager)
+        return _cover(ordered, lower, upper)
+    with _steady(bdd):
+        cover = _cover(bdd, lower, upper)
+    _collect_garbage(bdd)
+    return cover
+
+
+_ORDERED: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
+
+
+def _in_declared_order(bdd: Bdd) -> Bdd:
+    """A CUDD manager with ``bdd``'s variables in the order they were declared in, and no
+    reordering.
+
+    Covers split on variables in that order, which is cheapest when it is the BDD's order:
+    splitting is then taking a node's children.  ``bdd`` may have been reordered
+    (:meth:`Bdd.tidy`), so functions are copied into this companion manager (a C-level
+    transfer) to be covered.
+    """
+    ordered = _ORDERED.get(bdd)
+    if ordered is None or ordered.variables != bdd.variables:
+        ordered = Bdd(bdd.variables, "cudd")
+        ordered.manager.configure(reordering=False)
+        _ORDERED[bdd] = ordered
+    return ordered
+
+
+def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
+    cache = _Cache(bdd)
+    support = cache.support(lower) | cache.support(upper)
+    if len(support) <= EXACT_LIMIT:
+        return _exact_cover(bdd, lower, upper, sorted(support))
+    variables = [name for name in bdd.variables if name in support]
+    levels: dict[str, int] = bdd.manager.var_levels
+    cache.in_order = variables == sorted(variables, key=levels.__getitem__)
+    cover = _isop(cache, lower, upper)[0]
+    return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
+
+
+@contextmanager
+def _steady(bdd: Bdd) -> Iterator[None]:
+    """No dynamic variable reordering meanwhile, in a manager that does it.
+
+    The cover does not depend on the BDD's order (it splits in the declared order), and
+    reordering as the many small intermediate BDDs pile up costs more than it saves here.
+    """
+    previous = bdd.manager.configure(reordering=False).get("reordering", False)
+    try:
+        yield
+    finally:
+        if previous:
+            bdd.manager.configure(reordering=True)
+
+
+_GARBAGE_FLOOR = 200_000
+"""Nodes below which the pure-Python manager is never swept."""
+_sweep_at: weakref.WeakKeyDictionary[Bdd, int] = weakref.WeakKeyDictionary()
+
+
+def _collect_garbage(bdd: Bdd) -> None:
+    """Free unreferenced nodes of a manager that does not do so by itself.
+
+    ``dd.autoref`` keeps every node ever made until asked to collect, and covers make many
+    short-lived ones: sweep whenever the node count has doubled since the last sweep (CUDD
+    collects on its own and has no such method).
+    """
+    collect = getattr(bdd.manager, "collect_garbage", None)
+    if collect is None:
+        return
+    if len(bdd.manager) > _sweep_at.get(bdd, _GARBAGE_FLOOR):
+        collect()
+        _sweep_at[bdd] = max(_GARBAGE_FLOOR, 2 * len(bdd.manager))
+
+
+# ------------------------------------------------------------------------ exact
+
+
+def _truth_mask(bdd: Bdd, function: Function, variables: list[str]) -> int:
+    """Bit i is set when the assignment numbered i (first variable = highest bit) holds."""
+    mask = 0
+    width = len(variables)
+    for assignment in bdd.assignments(function, variables):
+        index = 0
+        for position, name in enumerate(variables):
+            if assignment[name]:
+                index |= 1 << (width - 1 - position)
+        mask |= 1 << index
+    return mask
+
+
+def _variable_masks(variables: list[str]) -> dict[str, int]:
+    """For each variable, the assignments (as bits) in which it is true."""
+    width = len(variables)
+    return {
+        name: sum(1 << index for index in range(1 << width) if index >> (width - 1 - position) & 1)
+        for position, name in enumerate(variables)
+    }
+
+
+def _exact_cover(bdd: Bdd, lower: Function, upper: Function, variables: list[str]) -> list[Cube]:
+    on = _truth_mask(bdd, lower, variables)
+    allowed_upper = _truth_mask(bdd, upper, variables)
+    primes = _primes(allowed_upper, on, variables)
+    return _best_cover(primes, on)
+
+
+def _primes(upper: int, on: int, variables: list[str]) -> list[tuple[Cube, int]]:
+    """Prime implicants of ``upper`` that cover part of ``on``, with their masks.
+
+    Cubes are built one variable at a time (absent, true or false), each mask from its
+    parent's with one ``&``.  A cube that misses ``on`` is not extended: its extensions
+    miss it too, and the cubes a prime is compared with (one literal fewer) contain the
+    prime, so they meet ``on`` whenever it does.
+    """
+    full = (1 << (1 << len(variables))) - 1
+    positive = _variable_masks(variables)
+    choices: list[tuple[tuple[Cube, int], ...]] = [
+        ((((name, False),), full & ~positive[name]), (((name, True),), positive[name]))
+        for name in variables
+    ]
+    implicants: dict[Cube, int] = {}
+    stack: list[tuple[int, Cube, int]] = [(0, (), full)]
+    while stack:
+        index, cube, mask = stack.pop()
+        if index == len(variables):
+            if mask & ~upper == 0:
+                implicants[cube] = mask
+            continue
+        stack.append((index + 1, cube, mask))
+        for literal, literal_mask in choices[index]:
+            narrowed = mask & literal_mask
+            if narrowed & on:
+                stack.append((index + 1, cube + literal, narrowed))
+    primes = []
+    for cube, mask in implicants.items():
+        larger = (cube[:i] + cube[i + 1 :] for i in range(len(cube)))
+        if not any(candidate in implicants for candidate in larger):
+            primes.append((cube, mask))
+    primes.sort(key=lambda item: (len(item[0]), item[0]))
+    return primes
+
+
+def _best_cover(primes: list[tuple[Cube, int]], on: int) -> list[Cube]:
+    """Fewest primes covering ``on``, then fewest literals; branch and bound."""
+    best: list[list[Cube]] = [[cube for cube, _ in primes]]
+    best_cost = [(len(primes) + 1, 0)]
+
+    def cost(chosen: list[Cube]) -> tuple[int, int]:
+        return (len(chosen), sum(len(c) for c in chosen))
+
+    def search(uncovered: int, chosen: list[Cube]) -> None:
+        if uncovered == 0:
+            if cost(chosen) < best_cost[0]:
+                best_cost[0] = cost(chosen)
+                best[0] = list(chosen)
+            return
+        if len(chosen) + 1 > best_cost[0][0]:
+            return
+        lowest = uncovered & -uncovered
+        for cube, mask in primes:
+            if mask & lowest:
+                chosen.append(cube)
+                search(uncovered & ~mask, chosen)
+                chosen.pop()
+
+    search(on, [])
+    return best[0]
+
+
+# ------------------------------------------------------------------------ large
+
+
+class _Cache:
+    """BDD operations memoised for one cover computation: literals, supports, cofactors
+    and the sub-covers of Minato-Morreale's recursion."""
+
+    def __init__(self, bdd: Bdd) -> None:
+        self.bdd = bdd
+        self.rank = {name: index for index, name in enumerate(bdd.variables)}
+        """Each variable's place in the order the variables were declared in."""
+        self.in_order = False
+        """Whether the BDD orders the variables of the functions covered as they were
+        declared, so that the first variable a function depends on is the one at its root."""
+        self.literals: dict[Literal, Function] = {}
+        self.supports: dict[Function, frozenset[str]] = {}
+        self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
+        self.covers: dict[tuple[Function, Function], tuple[list[Cube], Function]] = {}
+
+    def literal(self, name: str, value: bool) -> Function:
+        function = self.literals.get((name, value))
+        if function is None:
+            function = self.bdd.literal(name, value)
+            self.literals[(name, value)] = function
+        return function
+
+    def but_not(self, kept: Function, removed: Function) -> Function:
+        """``kept and not removed``, without a BDD operation when either is constant."""
+        bdd = self.bdd
+        if kept == bdd.false or removed == bdd.true:
+            return bdd.false
+        if removed == bdd.false:
+            return kept
+        return kept & ~removed
+
+    def either(self, one: Function, other: Function) -> Function:
+        """``one or other``, without a BDD operation when either is false."""
+        if one == self.bdd.false:
+            return other
+        if other == self.bdd.false:
+            return one
+        return one | other
+
+    def support(self, function: Function) -> frozenset[str]:
+        names = self.supports.get(function)
+        if names is None:
+            names = frozenset(self.bdd.support(function))
+            self.supports[function] = names
+        return names
+
+    def top(self, lower: Function, upper: Function) -> str:
+        """The first declared variable that ``lower`` or ``upper`` depends on."""
+        if not self.in_order:
+            return min(self.support(lower) | self.support(upper), key=self.rank.__getitem__)
+        if lower.var is None:
+            return str(upper.var)
+        if upper.var is None or lower.level <= upper.level:
+            return str(lower.var)
+        return str(upper.var)
+
+    def cofactors_of(self, function: Function, name: str) -> tuple[Function, Function]:
+        """``function`` with ``name`` false, and with it true.
+
+        When ``name`` is the variable at the root of the BDD the cofactors are its children
+        (negated when the edge to the root is); otherwise they are computed and remembered.
+        """
+        if function.var == name:
+            low, high = function.low, function.high
+            return (~low, ~high) if function.negated else (low, high)
+        if self.in_order or name not in self.support(function):
+            return function, function
+        pair = self.cofactors.get((function, name))
+        if pair is None:
+            pair = (
+                self.bdd.restrict(function, {name: False}),
+                self.bdd.restrict(function, {name: True}),
+            )
+            self.cofactors[(function, name)] = pair
+        return pair
+
+
+def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], Function]:
+    """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``.
+
+    Splits on the first variable, in the order they were declared in (see
+    :func:`threatmodel.engine.space.bdd_order`), that either bound depends on: not in the BDD's
+    order, which :meth:`Bdd.tidy` may change, so the cover is the same whatever the backend.
+
+    Every product is a prime implicant of ``upper``, by induction on the recursion: each
+    product meets its call's ``lower``; a product ``not x and c`` of the first branch has
+    ``c`` prime in ``upper0`` (so no literal of ``c`` can go) and meets ``lower0 and not
+    upper1`` (so ``not x`` cannot go); a product of the third branch is prime in ``upper0
+    and upper1`` and does not mention ``x``, hence prime in ``upper``.  Each product also
+    covers some point of ``lower`` that the others miss, which is what makes the cover
+    irredundant.
+    """
+    bdd = cache.bdd
+    if lower == bdd.false:
+        return [], bdd.false
+    if upper == bdd.true:
+        return [()], bdd.true
+    cached = cache.covers.get((lower, upper))
+    if cached is not None:
+        return cached
+    name = cache.top(lower, upper)
+    lower0, lower1 = cache.cofactors_of(lower, name)
+    upper0, upper1 = cache.cofactors_of(upper, name)
+    cover0, function0 = _isop(cache, cache.but_not(lower0, upper1), upper0)
+    cover1, function1 = _isop(cache, cache.but_not(lower1, upper0), upper1)
+    rest_lower = cache.either(cache.but_not(lower0, function0), cache.but_not(lower1, function1))
+    both = upper0 if upper0 == upper1 else upper0 & upper1
+    cover_rest, function_rest = _isop(cache, rest_lower, both)
+    branches = bdd.manager.ite(cache.literal(name, True), function1, function0)
+    function = cache.either(branches, function_rest)
+    cover = (
+        [((name, False), *cube) for cube in cover0]
+        + [((name, True), *cube) for cube in cover1]
+        + cover_rest
+    )
+    cache.covers[(lower, upper)] = (cover, function)
+    return cover, function

@@ -1,0 +1,182 @@
+"""Exposure conditions without enumerating settings (SPEC section 4).
+
+The same rules as :mod:`threatmodel.engine.closure`, lifted: every fact carries the set of allowed
+settings in which it holds, as a BDD over the free variables.  A rule application adds the
+conjunction of its premises' sets and its guard to its conclusion's set; the least fixpoint
+is reached by semi-naive evaluation: when a fact's set grows, only the growth (the *delta*)
+is pushed through the rules, conjoined with the other premises' current sets.  BDDs over n
+variables form a finite lattice and every rule is monotone, so this terminates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from threatmodel.engine.bdd import Bdd, Function
+from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem
+from threatmodel.engine.space import Space
+from threatmodel.load.expr import Expression
+from threatmodel.load.model import Level
+
+
+@dataclass
+class Conditions:
+    """For every fact, the allowed settings in which it holds."""
+
+    bdd: Bdd
+    allowed: Function
+    facts: dict[Fact, Function]
+    plain: dict[tuple[str, str], Function]
+    """(party, datum) → settings where the party reads the datum."""
+    sealed: dict[tuple[str, str], Function]
+    """(party, datum) → settings where the party holds some ciphertext of it."""
+
+    def level(self, party: str, datum: str, level: Level) -> Function:
+        """Settings in which ``party``'s level for ``datum`` is exactly ``level``."""
+        plain: Function = self.plain.get((party, datum), self.bdd.false)
+        sealed: Function = self.sealed.get((party, datum), self.bdd.false)
+        if level is Level.PLAINTEXT:
+            return plain
+        if level is Level.CIPHERTEXT:
+            return sealed & ~plain
+        return self.allowed & ~plain & ~sealed
+
+    def at_least(self, party: str, datum: str, level: Level) -> Function:
+        """Settings in which ``party`` gets at least ``level`` of ``datum``."""
+        if level is Level.NONE:
+            return self.allowed
+        plain: Function = self.plain.get((party, datum), self.bdd.false)
+        if level is Level.PLAINTEXT:
+            return plain
+        return plain | self.sealed.get((party, datum), self.bdd.false)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(party, datum) pairs with any exposure in some allowed setting, sorted."""
+        return sorted(set(self.plain) | set(self.sealed))
+
+
+def guard_functions(problem: Problem, space: Space, bdd: Bdd) -> dict[str, Function]:
+    """Each flow's and access's activity as a function over the variables."""
+    guards: dict[str, Function] = {}
+    for element, guard in problem.guards.items():
+        function = bdd.true
+        for expression in guard.expressions():
+            function &= space.compile(bdd, expression)
+        guards[element] = function
+    return guards
+
+
+class _Guards:
+    """Each flow's and access's activity as a function, compiled when first needed (most
+    rules of a large model never fire) and once per distinct guard."""
+
+    def __init__(self, problem: Problem, space: Space, bdd: Bdd) -> None:
+        self.problem = problem
+        self.space = space
+        self.bdd = bdd
+        self.functions: dict[str, Function] = {}
+        self.compiled: dict[tuple[Expression, ...], Function] = {}
+
+    def __getitem__(self, element: str) -> Function:
+        function = self.functions.get(element)
+        if function is None:
+            expressions = self.problem.guards[element].expressions()
+            function = self.compiled.get(expressions)
+            if function is None:
+                function = self.bdd.true
+                for expression in expressions:
+                    function &= self.space.compile(self.bdd, expression)
+                self.compiled[expressions] = function
+            self.functions[element] = function
+        return function
+
+
+def solve(
+    problem: Problem,
+    space: Space,
+    bdd: Bdd,
+    allowed: Function,
+    progress: Callable[[int], None] | None = None,
+    *,
+    given: Conditions | None = None,
+    only: frozenset[str] | None = None,
+) -> Conditions:
+    """The lifted least fixpoint; ``progress`` is called with the number of facts done.
+
+    With ``given`` and ``only``, only the facts of the parties in ``only`` are derived; the
+    facts of every other party are taken from ``given`` as they are.  This is exact when no
+    rule gives a party outside ``only`` a fact from a party inside it (``only`` is closed
+    downstream in the model graph) and ``given`` is the fixpoint of a problem that agrees
+    with this one on every rule concluding outside ``only``.
+    """
+    false = bdd.false
+    guards = _Guards(problem, space, bdd)
+    values: dict[Fact, Function] = {}
+    pending: dict[Fact, Function] = {}
+    queue: deque[Fact] = deque()
+    ciphers: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def ciphers_under(party: str, key: str) -> list[str]:
+        return ciphers.get((party, key), [])
+
+    def add(fact: Fact, delta: Function) -> None:
+        old = values.get(fact)
+        if old is None:
+            values[fact] = delta
+            growth = delta
+            if fact[0] == CIPHER:
+                ciphers[(fact[1], fact[3])].append(fact[2])
+        else:
+            new = old | delta
+            if new == old:
+                return
+            values[fact] = new
+            growth = delta & ~old
+        if fact in pending:
+            pending[fact] = pending[fact] | growth
+        else:
+            pending[fact] = growth
+            queue.append(fact)
+
+    if given is not None and only is not None:
+        for fact, function in given.facts.items():
+            if fact[1] not in only:
+                add(fact, function)
+    if allowed != false:
+        for step in problem.initial():
+            if only is None or step.conclusion[1] in only:
+                add(step.conclusion, allowed)
+    processed = 0
+    while queue:
+        fact = queue.popleft()
+        delta = pending.pop(fact)
+        processed += 1
+        bdd.tidy()
+        if progress is not None and processed % 256 == 0:
+            progress(processed)
+        for step in problem.consequences(fact, ciphers_under):
+            if only is not None and step.conclusion[1] not in only:
+                continue
+            result = delta
+            if step.guard is not None:
+                result = result & guards[step.guard]
+                if result == false:
+                    continue
+            for premise in step.premises:
+                if premise != fact:
+                    result = result & values.get(premise, false)
+                    if result == false:
+                        break
+            if result != false:
+                add(step.conclusion, result)
+    plain: dict[tuple[str, str], Function] = {}
+    sealed: dict[tuple[str, str], Function] = {}
+    for fact, function in values.items():
+        pair = (fact[1], fact[2])
+        if fact[0] == PLAIN:
+            plain[pair] = function
+        else:
+            sealed[pair] = sealed.get(pair, false) | function
+    return Conditions(bdd=bdd, allowed=allowed, facts=values, plain=plain, sealed=sealed)

@@ -1,0 +1,135 @@
+"""Checks that need the whole validated model: boundary nesting, constraints, scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from threatmodel.engine.space import Mode, make_space
+from threatmodel.load.diagnostics import Diagnostic, Severity
+from threatmodel.load.model import Model, Status
+from threatmodel.load.yamlsource import SourceMap
+
+
+def check(model: Model, source: SourceMap) -> list[Diagnostic]:
+    """Every model-level problem: errors first-class, warnings for suspicious but valid models."""
+    problems = _scenario_assumptions(model, source)
+    problems += _constraints(model, source)
+    problems += _warnings(model, source)
+    return problems
+
+
+def parent_cycles(parents: Mapping[str, str], source: SourceMap) -> list[Diagnostic]:
+    """Cycles among boundary parents (given as boundary → parent), one error per cycle."""
+    problems = []
+    reported: set[str] = set()
+    for start in sorted(parents):
+        chain = [start]
+        current = parents.get(start)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        if current is None or current not in chain or current in reported:
+            continue
+        cycle = chain[chain.index(current) :]
+        reported.update(cycle)
+        first = min(cycle)
+        ordered = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
+        path = " → ".join([*ordered, first])
+        problems.append(
+            Diagnostic(
+                source.locate(("boundaries", first, "parent")),
+                f"boundary parents form a cycle: {path}",
+            )
+        )
+    return problems
+
+
+def _scenario_assumptions(model: Model, source: SourceMap) -> list[Diagnostic]:
+    problems = []
+    for scenario_id, scenario in sorted(model.scenarios.items()):
+        for name, value in sorted(scenario.assume.items()):
+            status = model.assumptions[name].status
+            fixed = {Status.VERIFIED: True, Status.REFUTED: False}.get(status)
+            if fixed is not None and fixed != value:
+                problems.append(
+                    Diagnostic(
+                        source.locate(("scenarios", scenario_id, "assume", name)),
+                        f"assumption '{name}' is {status.value}, so always "
+                        f"{str(fixed).lower()}; scenario '{scenario_id}' cannot assume "
+                        f"{str(value).lower()}",
+                    )
+                )
+    return problems
+
+
+def _constraints(model: Model, source: SourceMap) -> list[Diagnostic]:
+    if not model.constraints:
+        return []
+    space = make_space(model, Mode.ALL)
+    bdd = space.bdd()
+    functions = {cid: space.compile(bdd, c.require) for cid, c in sorted(model.constraints.items())}
+    allowed = bdd.true
+    for function in functions.values():
+        allowed &= function
+    if allowed == bdd.false:
+        return _unsatisfiable_core(functions, bdd.true, bdd.false, source)
+    problems = []
+    default = space.default()
+    problems = [
+        Diagnostic(
+            source.locate(("constraints", cid, "require")),
+            f"the default setting violates constraint '{cid}' ({space.describe(default)}); "
+            "change a toggle's default",
+        )
+        for cid in space.violated_constraints(default)
+    ]
+    for scenario_id in sorted(model.scenarios):
+        setting = space.scenario(scenario_id)
+        problems.extend(
+            Diagnostic(
+                source.locate(("scenarios", scenario_id), key=True),
+                f"scenario '{scenario_id}' violates constraint '{cid}' "
+                f"(require: {model.constraints[cid].require.text})",
+            )
+            for cid in space.violated_constraints(setting)
+        )
+    return problems
+
+
+def _unsatisfiable_core(
+    functions: dict[str, object], true: object, false: object, source: SourceMap
+) -> list[Diagnostic]:
+    """Report a minimal set of constraints that no setting satisfies together."""
+    core = list(functions)
+    for candidate in list(core):
+        rest = [cid for cid in core if cid != candidate]
+        conjunction = true
+        for cid in rest:
+            conjunction = conjunction & functions[cid]  # type: ignore[operator]
+        if conjunction == false:
+            core = rest
+    if len(core) == 1:
+        message = f"no setting satisfies constraint '{core[0]}'"
+        return [Diagnostic(source.locate(("constraints", core[0], "require")), message)]
+    names = ", ".join(f"'{cid}'" for cid in core)
+    return [
+        Diagnostic(
+            source.locate(("constraints", cid, "require")),
+            f"no setting satisfies constraints {names} together",
+        )
+        for cid in core
+    ]
+
+
+def _warnings(model: Model, source: SourceMap) -> list[Diagnostic]:
+    problems = []
+    for datum_id, datum in sorted(model.data.items()):
+        if not datum.origin:
+            problems.append(
+                Diagnostic(
+                    source.locate(("data", datum_id), key=True),
+                    f"datum '{datum_id}' has no origin, so no party ever has it",
+                    Severity.WARNING,
+                )
+            )
+    return problems

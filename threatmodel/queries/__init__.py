@@ -1,0 +1,1 @@
+"""Questions asked of analysed models: explain one exposure, compare two versions."""

@@ -1,0 +1,79 @@
+"""``explain``: why a party gets (or does not get) a datum, one witness per distinct way.
+
+A *way* is one product of the minimal sum of products of the party's condition for a level;
+for each, the allowed setting nearest to the default setting that satisfies it is analysed
+and the derivation of the party's fact there is the witness.  Ways with identical witnesses
+are shown once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from threatmodel.engine import sop
+from threatmodel.engine.exposure import Analysis, example_setting
+from threatmodel.engine.space import Setting
+from threatmodel.engine.witness import witness_steps, witness_text
+from threatmodel.load.model import Level
+
+
+@dataclass(frozen=True)
+class Way:
+    """One way a party gets a datum, shown in an example setting."""
+
+    level: Level
+    condition: str
+    """The product of the condition this way stands for."""
+    setting: Setting
+    steps: tuple[str, ...]
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A party's level for a datum: conditions per level, and a witness per way."""
+
+    party: str
+    datum: str
+    conditions: dict[str, str]
+    """Level name → condition text, for all three levels."""
+    ways: tuple[Way, ...]
+
+
+def explain(analysis: Analysis, party: str, datum: str) -> Explanation:
+    """The explanation of ``party``'s level for ``datum``."""
+    conditions = analysis.conditions
+    bdd = conditions.bdd
+    texts = {
+        level.value: sop.condition_text(
+            bdd, conditions.level(party, datum, level), conditions.allowed
+        )
+        for level in (Level.PLAINTEXT, Level.CIPHERTEXT, Level.NONE)
+    }
+    ways: list[Way] = []
+    seen: set[tuple[str, ...]] = set()
+    for level in (Level.PLAINTEXT, Level.CIPHERTEXT):
+        function = conditions.level(party, datum, level)
+        cover = sop.condition_cover(bdd, function, conditions.allowed)
+        for cube in cover:
+            region = function & bdd.cube(dict(cube))
+            for other in cover:
+                if other != cube:
+                    region &= ~bdd.cube(dict(other))
+            if region == bdd.false:
+                region = function & bdd.cube(dict(cube))
+            setting = example_setting(analysis, region)
+            if setting is None:
+                continue
+            result = analysis.result_for(setting)
+            fact = result.closure.strongest_fact(party, datum)
+            if fact is None:
+                continue
+            steps = tuple(witness_steps(analysis.model, result.closure, fact))
+            if steps in seen:
+                continue
+            seen.add(steps)
+            lines = tuple(witness_text(analysis.model, result.closure, fact))
+            condition = sop.format_cover([cube]) if cube else "always"
+            ways.append(Way(level, condition, setting, steps, lines))
+    return Explanation(party, datum, texts, tuple(ways))

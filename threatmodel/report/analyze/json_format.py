@@ -1,0 +1,102 @@
+"""``analyze --format json``: SPEC section 8, keys and lists in deterministic order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from threatmodel.assessment import Assessment
+from threatmodel.engine.exposure import Analysis, Change, Impact, SettingResult
+from threatmodel.engine.witness import witness_steps
+
+FORMAT = "threatmodel-analysis/1"
+
+
+def write(assessment: Assessment, *, color: bool = False) -> str:
+    """The assessment as JSON text (sorted keys, two-space indent, trailing newline)."""
+    return json.dumps(document(assessment), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def document(assessment: Assessment) -> dict[str, Any]:
+    """The JSON document as Python data."""
+    analysis = assessment.analysis
+    space = analysis.space
+    return {
+        "format": FORMAT,
+        "model": {"title": analysis.model.title, "path": analysis.loaded.path},
+        "assumptions_mode": space.mode.value,
+        "variables": list(space.variables),
+        "pinned": dict(space.pinned),
+        "settings_total": analysis.total_settings,
+        "settings_complete": analysis.complete,
+        "default": {
+            "values": dict(analysis.default.setting),
+            "forced": dict(analysis.default_forced),
+        },
+        "scenarios": {
+            scenario_id: dict(result.setting) for scenario_id, result in analysis.scenarios.items()
+        },
+        "settings": [setting_document(analysis, result) for result in analysis.settings],
+        "conditions": analysis.condition_texts,
+        "expectations": analysis.expectation_texts,
+        "toggle_impact": [
+            impact_document(i) for i in analysis.impacts if i.variable in analysis.model.toggles
+        ],
+        "assumption_impact": [
+            impact_document(i) for i in analysis.impacts if i.variable not in analysis.model.toggles
+        ],
+        "dead_toggles": list(analysis.dead_toggles),
+        "findings": [finding.to_json() for finding in assessment.findings],
+    }
+
+
+def setting_document(analysis: Analysis, result: SettingResult) -> dict[str, Any]:
+    """One entry of ``settings``."""
+    closure = result.closure
+    exposure = {}
+    for datum in analysis.problem.data:
+        readers, sealed = closure.exposure(datum)
+        exposure[datum] = {"plaintext": readers, "ciphertext": sealed}
+    labels = [
+        scenario_id
+        for scenario_id, scenario in analysis.scenarios.items()
+        if scenario.setting == result.setting
+    ]
+    if result.setting == analysis.default.setting:
+        labels.insert(0, "default")
+    return {
+        "values": dict(result.setting),
+        "labels": labels,
+        "exposure": exposure,
+        "violations": [
+            {
+                "expectation": v.expectation,
+                "party": v.party,
+                "data": v.datum,
+                "level": v.level.value,
+                "witness": witness_steps(analysis.model, closure, v.fact),
+            }
+            for v in result.violations
+        ],
+    }
+
+
+def _change(change: Change) -> dict[str, str]:
+    return {
+        "party": change.party,
+        "data": change.datum,
+        "from": change.before.value,
+        "to": change.after.value,
+    }
+
+
+def impact_document(impact: Impact) -> dict[str, Any]:
+    """One toggle's (or assumption's) impact."""
+    return {
+        "variable": impact.variable,
+        "value": impact.value,
+        "possible": impact.setting is not None,
+        "forced": dict(impact.forced),
+        "removes": [_change(c) for c in impact.removes],
+        "adds": [_change(c) for c in impact.adds],
+    }

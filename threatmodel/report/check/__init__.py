@@ -1,0 +1,1 @@
+"""Writers of ``check``'s results: text, JSON and SARIF."""
