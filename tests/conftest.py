@@ -7,6 +7,9 @@ diff), otherwise a difference fails the test.
 from __future__ import annotations
 
 import os
+import sys
+import sysconfig
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,66 @@ from threatmodel.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 MODELS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "models").glob("*.yaml"))
-SHARED = ROOT.parent / "shared"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+ALLOWED_OUTSIDE = tuple(
+    str(Path(p).resolve())
+    for p in {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        *sysconfig.get_paths().values(),
+        tempfile.gettempdir(),
+        "/dev",
+        "/proc",
+        "/sys",
+        "/etc",
+        "/usr",
+        "/var/lib",
+    }
+)
+"""Where a test may open files outside the repository: the interpreter, the system, and
+temporary folders.  Anything else (a folder beside the clone, a home directory...) would
+not exist on a fresh clone."""
+
+OPENED_OUTSIDE: list[str] = []
+
+
+def _outside_repository(path: object) -> str | None:
+    """The path, when it lies outside the repository and the allowed system places."""
+    if isinstance(path, int) or path is None:
+        return None
+    try:
+        text = os.fsdecode(path)  # type: ignore[arg-type]
+        resolved = os.path.realpath(text)
+    except (TypeError, ValueError, OSError):
+        return None
+    inside = (str(ROOT), *ALLOWED_OUTSIDE)
+    if any(resolved == place or resolved.startswith(place + os.sep) for place in inside):
+        return None
+    return resolved
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and args:
+        outside = _outside_repository(args[0])
+        if outside is not None:
+            OPENED_OUTSIDE.append(outside)
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _reads_nothing_outside_the_repository() -> Iterator[None]:
+    """Every test fails if it opened a file outside the repository (a fresh clone has
+    nothing beside it)."""
+    OPENED_OUTSIDE.clear()
+    yield
+    opened = sorted(set(OPENED_OUTSIDE))
+    OPENED_OUTSIDE.clear()
+    assert not opened, f"opened outside the repository: {opened}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

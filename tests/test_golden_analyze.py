@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -16,18 +17,49 @@ def test_every_format_has_a_writer_and_a_suffix() -> None:
     assert set(WRITERS) == set(SUFFIX)
 
 
-@pytest.mark.parametrize("output_format", sorted(SUFFIX))
-@pytest.mark.parametrize("model", MODELS)
+SMALL_JSON = {
+    "models/e2ee_messenger.yaml": (),
+    "models/assistant_messenger.yaml": ("--max-settings", "0"),
+}
+"""The JSON goldens: small outputs a reviewer can read.  The full setting lists of the large
+models are covered by the property tests against the reference and by
+``test_json_lists_every_setting_of_every_shipped_model``."""
+
+
+def _golden_cases() -> list[tuple[str, str, tuple[str, ...]]]:
+    cases = [(model, fmt, ()) for model in MODELS for fmt in ("text", "markdown")]
+    cases += [(model, "json", args) for model, args in SMALL_JSON.items()]
+    return sorted(cases)
+
+
+@pytest.mark.parametrize(("model", "output_format", "extra"), _golden_cases())
 def test_analyze_output_matches_golden(
     model: str,
     output_format: str,
+    extra: tuple[str, ...],
     run_cli: Callable[..., Run],
     golden: Callable[[str, str], None],
 ) -> None:
-    result = run_cli("analyze", model, "--format", output_format)
+    result = run_cli("analyze", model, "--format", output_format, *extra)
     assert result.exit_code == 0, result.stderr
     name = model.removeprefix("models/").removesuffix(".yaml")
     golden(f"analyze/{name}.{SUFFIX[output_format]}", result.stdout)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_json_lists_every_setting_of_every_shipped_model(
+    model: str, run_cli: Callable[..., Run]
+) -> None:
+    document = json.loads(run_cli("analyze", model, "--format", "json").stdout)
+    values = [setting["values"] for setting in document["settings"]]
+    assert len(values) == len({json.dumps(v, sort_keys=True) for v in values})
+    if document["settings_complete"]:
+        assert len(values) == document["settings_total"]
+    else:
+        listed = [document["default"]["values"], *document["scenarios"].values()]
+        assert all(setting in values for setting in listed)
+    for setting in document["settings"]:
+        assert set(setting["exposure"]) == set(document["conditions"])
 
 
 @pytest.mark.parametrize("model", MODELS)

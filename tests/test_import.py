@@ -21,8 +21,8 @@ from threatmodel.importers.yamlwrite import render
 from threatmodel.load.loader import LoadedModel, load_file, load_text
 from threatmodel.load.model import Level, ProtectionLevel
 
-THREAGILE = "../shared/data/threagile/threagile-example-model.yaml"
-PYTM = "../shared/data/pytm/sample-tm.json"
+THREAGILE = "tests/fixtures/threagile/threagile-example-model.yaml"
+PYTM = "tests/fixtures/pytm/sample-tm.json"
 PYTM_WARNING = (
     f"{PYTM}:1:60166: warning: flow 'Agent queries user comment history' carries no data, so "
     "it is not a flow here; kept as a note on 'Moderation Agent'\n"

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
+
 from strategies import (
     Access,
     Flow,
@@ -33,7 +34,6 @@ from strategies import (
     holds,
     model_specs,
 )
-
 from threatmodel.assessment import judge
 from threatmodel.checks import compelled_disclosure
 from threatmodel.engine import sop

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_render_layout import layout_problems
 
 from conftest import MODELS, ROOT
+from diagram_layout import layout_problems
 from threatmodel.engine.exposure import analyze
 from threatmodel.load.loader import load_file
 from threatmodel.render import (

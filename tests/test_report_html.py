@@ -40,6 +40,10 @@ class _Collector(HTMLParser):
             self.payload += data
 
 
+GOLDEN_REPORTS = {"models/assistant_messenger.yaml", "models/e2ee_messenger.yaml"}
+"""Reports small enough to review as golden files."""
+
+
 def _report(run_cli: Callable[..., Run], model: str, target: Path) -> str:
     result = run_cli("report", model, "-o", str(target))
     assert result.exit_code == 0, result.stderr
@@ -60,11 +64,12 @@ def test_report_is_well_formed_self_contained_and_golden(
     assert collector.open == []
     assert collector.links == []
     data = json.loads(collector.payload.replace("<\\/", "</"))
-    assert {v["name"] for v in data["variables"]} <= set(data["conditions"]) | {
-        v["name"] for v in data["variables"]
-    }
+    analysis = json.loads(run_cli("analyze", model, "--format", "json").stdout)
+    assert [v["name"] for v in data["variables"]] == analysis["variables"]
+    assert set(data["conditions"]) == set(analysis["conditions"])
     name = model.removeprefix("models/").removesuffix(".yaml")
-    golden(f"report/{name}.html", text)
+    if model in GOLDEN_REPORTS:
+        golden(f"report/{name}.html", text)
 
 
 def test_report_embeds_conditions_and_witnesses(

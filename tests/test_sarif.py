@@ -11,12 +11,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import MODELS, ROOT, SHARED, Run
+from conftest import FIXTURES, MODELS, ROOT, Run
 from threatmodel.checks import CHECKS, EXPECTATION_CHECK
 from threatmodel.load.loader import load_file
 from threatmodel.report.check.sarif import artifact_uri, markdown
 
-SCHEMA_PATH = SHARED / "data" / "sarif" / "sarif-schema-2.1.0.json"
+SCHEMA_PATH = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
 CASES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests/cases/checks").glob("*.yaml"))
 
 

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import FIXTURES, ROOT
 from threatmodel.engine import sop
 from threatmodel.engine.exposure import Analysis, SettingResult, analyze, boundary_members
 from threatmodel.load.expr import parse
@@ -22,7 +22,7 @@ from threatmodel.load.loader import load_file
 from threatmodel.load.model import Level
 
 SHIPPED = ("instagram_ai", "whatsapp_ai", "messenger_ai", "e2ee_messenger")
-FACTS = SHARED / "research" / "meta_facts.md"
+FACTS = FIXTURES / "research" / "meta_facts.md"
 OWN_SIDE = ("user_devices", "peer_devices")
 
 

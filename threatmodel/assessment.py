@@ -82,6 +82,13 @@ def assess(
 
     ``bdd``: a manager to build the conditions in, so that two assessments can be compared
     (see :func:`threatmodel.engine.exposure.analyze`).
+
+    Examples
+    --------
+    >>> from threatmodel.load.examples import chat
+    >>> assessment = assess(chat())
+    >>> [(f.rule, f.party, f.datum, f.condition) for f in assessment.findings]
+    [('TM001', 'server', 'message', 'not e2ee')]
     """
     return judge(analyze(loaded, mode, overrides, max_settings, progress, bdd=bdd))
 

@@ -225,6 +225,17 @@ def analyze(
 
     ``bdd``: a manager to build the conditions in (its variables are declared in it), so
     that two analyses can be compared; by default a fresh one.
+
+    Examples
+    --------
+    >>> from threatmodel.load.examples import chat
+    >>> analysis = analyze(chat())
+    >>> analysis.condition_texts["message"]["server"]
+    {'plaintext': 'not e2ee', 'ciphertext': 'e2ee'}
+    >>> analysis.default.closure.exposure("message")
+    (['alice', 'server'], [])
+    >>> [dict(result.setting) for result in analysis.settings]
+    [{'e2ee': False}, {'e2ee': True}]
     """
     model = loaded.model
     space = make_space(model, mode, overrides)

@@ -33,6 +33,12 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
     """Parties as nodes (attribute ``party``); flows, observations, accesses as edges.
 
     Edge attributes: ``kind`` (:class:`EdgeKind`) and ``element`` (the flow or access).
+
+    Examples
+    --------
+    >>> from threatmodel.load.examples import chat
+    >>> sorted(build_graph(chat().model).edges(keys=True))
+    [('alice', 'server', 'sealed_upload'), ('alice', 'server', 'upload')]
     """
     graph = nx.MultiDiGraph()
     for party_id in sorted(model.parties):

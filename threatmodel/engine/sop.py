@@ -33,7 +33,17 @@ NEVER = "never"
 
 
 def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
-    """The function as text: ``always``, ``never`` or a sum of products."""
+    """The function as text: ``always``, ``never`` or a sum of products.
+
+    Examples
+    --------
+    >>> bdd = Bdd(["a", "b", "c"])
+    >>> a, b, c = bdd.var("a"), bdd.var("b"), bdd.var("c")
+    >>> condition_text(bdd, (a & b) | (a & ~b) | (c & ~a), bdd.true)
+    'a or c'
+    >>> condition_text(bdd, a & b, ~(a & ~b))  # a and not b never happens
+    'a'
+    """
     lower = function & allowed
     if lower == bdd.false:
         return NEVER

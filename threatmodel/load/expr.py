@@ -152,7 +152,13 @@ def parse(text: str) -> Expression:
 
 
 def to_text(node: Node) -> str:
-    """Canonical text of ``node`` in the model's own syntax."""
+    """Canonical text of ``node`` in the model's own syntax.
+
+    Examples
+    --------
+    >>> to_text(parse("(not (a)) and ((b or c))").root)
+    'not a and (b or c)'
+    """
     return _to_text(node, 0)
 
 

@@ -64,7 +64,20 @@ def load_file(path: str) -> LoadedModel:
 
 
 def load_text(text: str, path: str) -> LoadedModel:
-    """Load and check model text; ``path`` names it in messages."""
+    """Load and check model text; ``path`` names it in messages.
+
+    Examples
+    --------
+    >>> loaded = load_text("threatmodel: 1\\ntitle: Empty\\n", "empty.yaml")
+    >>> loaded.model.title, loaded.path
+    ('Empty', 'empty.yaml')
+    >>> try:
+    ...     load_text("threatmodel: 1\\ntitel: Empty\\n", "typo.yaml")
+    ... except ModelError as error:
+    ...     print(*error.diagnostics, sep="\\n")
+    typo.yaml:1:1: error: missing required field 'title' in the model
+    typo.yaml:2:1: error: unknown field 'titel' in the model; did you mean 'title'?
+    """
     raw, source, diagnostics = load_yaml(text, path)
     if raw is None and not diagnostics:
         diagnostics.append(

@@ -223,7 +223,17 @@ def _differs(bdd: Bdd, was: Finding, now: Finding, domain: Function) -> bool:
 
 
 def compare(old: LoadedModel, new: LoadedModel, mode: Mode = Mode.ALL) -> ModelDiff:
-    """Analyse both versions in one manager and compare them."""
+    """Analyse both versions in one manager and compare them.
+
+    Examples
+    --------
+    >>> from threatmodel.load.examples import CHAT
+    >>> from threatmodel.load.loader import load_text
+    >>> old = load_text(CHAT, "old.yaml")
+    >>> new = load_text(CHAT.replace("default: false", "default: true"), "new.yaml")
+    >>> [(c.party, c.datum, c.status.value) for c in compare(old, new).changes]
+    []
+    """
     bdd = Bdd(())
     judged_old = assess(old, mode, max_settings=1, bdd=bdd)
     judged_new = assess(new, mode, max_settings=1, bdd=bdd)

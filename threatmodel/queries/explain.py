@@ -41,7 +41,18 @@ class Explanation:
 
 
 def explain(analysis: Analysis, party: str, datum: str) -> Explanation:
-    """The explanation of ``party``'s level for ``datum``."""
+    """The explanation of ``party``'s level for ``datum``.
+
+    Examples
+    --------
+    >>> from threatmodel.engine.exposure import analyze
+    >>> from threatmodel.load.examples import chat
+    >>> explanation = explain(analyze(chat()), "server", "message")
+    >>> explanation.conditions["plaintext"], explanation.conditions["ciphertext"]
+    ('not e2ee', 'e2ee')
+    >>> explanation.ways[0].lines
+    ('alice originates message → upload (alice → server, none)',)
+    """
     conditions = analysis.conditions
     bdd = conditions.bdd
     texts = {

@@ -4,7 +4,7 @@ white background and are drawn after the lines.)
 
 Positions come from Graphviz's own layout (the in-process backend's ``json`` output), with
 text boxes from the widths Graphviz computed, so the check is exact for the layout shipped.
-Used by ``test_render_diagrams.py`` on every shipped diagram.
+A helper, not a test module: ``test_render_diagrams.py`` runs it on every shipped diagram.
 """
 
 from __future__ import annotations
