@@ -25,11 +25,11 @@ from measure import best_of, table, verdict
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd
 from threatmodel.engine.closure import close
+from threatmodel.engine.consistency import load_text
 from threatmodel.engine.graph import build_graph
 from threatmodel.engine.inference import Problem
 from threatmodel.engine.space import make_space
 from threatmodel.engine.symbolic import solve
-from threatmodel.load.loader import load_text
 
 PARTIES = 400
 FLOWS_PER_PARTY = 10

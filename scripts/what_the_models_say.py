@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from threatmodel.engine import sop
+from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import Analysis, SettingResult, analyze, expectation_parties
-from threatmodel.load.loader import load_file
 from threatmodel.load.model import Level
 
 ROOT = Path(__file__).resolve().parent.parent

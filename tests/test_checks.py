@@ -12,9 +12,9 @@ import pytest
 from conftest import MODELS, ROOT
 from threatmodel.checks import CHECKS, EXPECTATION_CHECK, run_checks, violated_expectations
 from threatmodel.checks.finding import Finding
+from threatmodel.engine.consistency import load_file, load_text
 from threatmodel.engine.exposure import Analysis, analyze
 from threatmodel.engine.space import Mode
-from threatmodel.load.loader import load_file, load_text
 
 CASES = ROOT / "tests" / "cases" / "checks"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MODELS, Run
-from threatmodel.load.loader import load_file
+from threatmodel.engine.consistency import load_file
 from threatmodel.queries.diff import Status, compare
 from threatmodel.report.diff import WRITERS
 

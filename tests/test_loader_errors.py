@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
+from threatmodel.engine.consistency import load_text
 from threatmodel.load.diagnostics import ModelError
-from threatmodel.load.loader import load_text
 
 HEADER = "threatmodel: 1\ntitle: T\n"
 """Two lines; the snippets below start on line 3."""

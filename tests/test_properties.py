@@ -38,6 +38,7 @@ from threatmodel.assessment import judge
 from threatmodel.checks import compelled_disclosure
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd
+from threatmodel.engine.consistency import load_file, load_text
 from threatmodel.engine.exposure import Analysis, analyze
 from threatmodel.engine.graph import build_graph
 from threatmodel.engine.inference import Problem
@@ -45,7 +46,7 @@ from threatmodel.engine.space import Mode, SettingsError
 from threatmodel.engine.symbolic import solve
 from threatmodel.load.diagnostics import ModelError
 from threatmodel.load.expr import parse
-from threatmodel.load.loader import LoadedModel, load_file, load_text
+from threatmodel.load.loader import LoadedModel
 from threatmodel.report.analyze import WRITERS
 from threatmodel.report.analyze.json_format import document
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
+from threatmodel.engine.consistency import load_text
 from threatmodel.engine.exposure import analyze
 from threatmodel.engine.space import Mode
 from threatmodel.load.diagnostics import ModelError
-from threatmodel.load.loader import load_text
 from threatmodel.report.views import expectation_reports
 
 

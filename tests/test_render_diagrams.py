@@ -15,8 +15,8 @@ import pytest
 
 from conftest import MODELS, ROOT
 from diagram_layout import layout_problems
+from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import analyze
-from threatmodel.load.loader import load_file
 from threatmodel.render import (
     DEFAULT_NAME,
     Diagram,

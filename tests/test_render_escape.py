@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import analyze
 from threatmodel.load.diagnostics import ModelError
-from threatmodel.load.loader import load_file
 from threatmodel.render import Options, dot_source, draw, resolve, setting_plan
 from threatmodel.render.backend import WasmGraphviz, wasm_backend
 from threatmodel.render.labels import clean

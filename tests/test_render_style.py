@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import Analysis, analyze
-from threatmodel.load.loader import load_file
 from threatmodel.load.model import AccessKind, ProtectionLevel
 from threatmodel.render import Options, dot_source, draw, resolve, setting_plan
 from threatmodel.render.backend import WasmGraphviz, wasm_backend

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES, MODELS, ROOT, Run
 from threatmodel.checks import CHECKS, EXPECTATION_CHECK
-from threatmodel.load.loader import load_file
+from threatmodel.engine.consistency import load_file
 from threatmodel.report.check.sarif import artifact_uri, markdown
 
 SCHEMA_PATH = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"

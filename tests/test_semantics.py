@@ -7,11 +7,11 @@ import textwrap
 
 import pytest
 
+from threatmodel.engine.consistency import load_text
 from threatmodel.engine.exposure import Analysis, analyze
 from threatmodel.engine.inference import plain
 from threatmodel.engine.space import Mode, SettingsError
 from threatmodel.engine.witness import witness_steps, witness_text
-from threatmodel.load.loader import load_text
 from threatmodel.load.model import Level
 
 HEADER = "threatmodel: 1\ntitle: T\n"

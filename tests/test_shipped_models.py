@@ -16,9 +16,9 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from threatmodel.engine import sop
+from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import Analysis, SettingResult, analyze, boundary_members
 from threatmodel.load.expr import parse
-from threatmodel.load.loader import load_file
 from threatmodel.load.model import Level
 
 SHIPPED = ("instagram_ai", "whatsapp_ai", "messenger_ai", "e2ee_messenger")

@@ -22,8 +22,9 @@ from threatmodel.cli.options import (
     output_option,
     print_diagnostics,
 )
+from threatmodel.engine.consistency import load_file
 from threatmodel.load.diagnostics import Diagnostic, ModelError, did_you_mean
-from threatmodel.load.loader import LoadedModel, load_file
+from threatmodel.load.loader import LoadedModel
 from threatmodel.report.check.formats import WRITERS
 
 CHECK_EPILOG = (

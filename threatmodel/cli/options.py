@@ -15,10 +15,11 @@ import click
 from threatmodel.assessment import Assessment, assess
 from threatmodel.cli.output import write_atomic
 from threatmodel.cli.progress import Progress
+from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
 from threatmodel.engine.space import Mode, SettingsError, parse_assignment
 from threatmodel.load.diagnostics import Diagnostic, ModelError
-from threatmodel.load.loader import LoadedModel, load_file
+from threatmodel.load.loader import LoadedModel
 
 EXIT_OK = 0
 EXIT_FOUND = 1

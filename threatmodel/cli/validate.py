@@ -7,8 +7,9 @@ import sys
 import click
 
 from threatmodel.cli.options import EPILOG, EXIT_INVALID, EXIT_OK, print_diagnostics
+from threatmodel.engine.consistency import load_file
 from threatmodel.load.diagnostics import ModelError, Severity
-from threatmodel.load.loader import LoadedModel, load_file
+from threatmodel.load.loader import LoadedModel
 from threatmodel.load.schema import schema_text
 
 

@@ -1,10 +1,11 @@
-"""Checks that need the whole validated model: boundary nesting, constraints, scenarios."""
+"""Checks that need the whole validated model: boundary nesting, scenarios' assumptions,
+warnings.  Constraints are checked by :mod:`threatmodel.engine.consistency`, which needs
+the settings space."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from threatmodel.engine.space import Mode, make_space
 from threatmodel.load.diagnostics import Diagnostic, Severity
 from threatmodel.load.model import Model, Status
 from threatmodel.load.yamlsource import SourceMap
@@ -13,7 +14,6 @@ from threatmodel.load.yamlsource import SourceMap
 def check(model: Model, source: SourceMap) -> list[Diagnostic]:
     """Every model-level problem: errors first-class, warnings for suspicious but valid models."""
     problems = _scenario_assumptions(model, source)
-    problems += _constraints(model, source)
     problems += _warnings(model, source)
     return problems
 
@@ -60,65 +60,6 @@ def _scenario_assumptions(model: Model, source: SourceMap) -> list[Diagnostic]:
                     )
                 )
     return problems
-
-
-def _constraints(model: Model, source: SourceMap) -> list[Diagnostic]:
-    if not model.constraints:
-        return []
-    space = make_space(model, Mode.ALL)
-    bdd = space.bdd()
-    functions = {cid: space.compile(bdd, c.require) for cid, c in sorted(model.constraints.items())}
-    allowed = bdd.true
-    for function in functions.values():
-        allowed &= function
-    if allowed == bdd.false:
-        return _unsatisfiable_core(functions, bdd.true, bdd.false, source)
-    problems = []
-    default = space.default()
-    problems = [
-        Diagnostic(
-            source.locate(("constraints", cid, "require")),
-            f"the default setting violates constraint '{cid}' ({space.describe(default)}); "
-            "change a toggle's default",
-        )
-        for cid in space.violated_constraints(default)
-    ]
-    for scenario_id in sorted(model.scenarios):
-        setting = space.scenario(scenario_id)
-        problems.extend(
-            Diagnostic(
-                source.locate(("scenarios", scenario_id), key=True),
-                f"scenario '{scenario_id}' violates constraint '{cid}' "
-                f"(require: {model.constraints[cid].require.text})",
-            )
-            for cid in space.violated_constraints(setting)
-        )
-    return problems
-
-
-def _unsatisfiable_core(
-    functions: dict[str, object], true: object, false: object, source: SourceMap
-) -> list[Diagnostic]:
-    """Report a minimal set of constraints that no setting satisfies together."""
-    core = list(functions)
-    for candidate in list(core):
-        rest = [cid for cid in core if cid != candidate]
-        conjunction = true
-        for cid in rest:
-            conjunction = conjunction & functions[cid]  # type: ignore[operator]
-        if conjunction == false:
-            core = rest
-    if len(core) == 1:
-        message = f"no setting satisfies constraint '{core[0]}'"
-        return [Diagnostic(source.locate(("constraints", core[0], "require")), message)]
-    names = ", ".join(f"'{cid}'" for cid in core)
-    return [
-        Diagnostic(
-            source.locate(("constraints", cid, "require")),
-            f"no setting satisfies constraints {names} together",
-        )
-        for cid in core
-    ]
 
 
 def _warnings(model: Model, source: SourceMap) -> list[Diagnostic]:
