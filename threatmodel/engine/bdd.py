@@ -12,12 +12,46 @@ import sys
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from threatmodel.load import expr
 
-Function = Any
-"""A BDD node of the chosen backend (``dd`` is untyped)."""
+
+class Function(Protocol):
+    """A BDD node of the chosen backend: what this package uses of ``dd``'s (untyped)
+    ``Function`` of either backend.  Nodes are hashable, and equal exactly when they stand
+    for the same boolean function."""
+
+    @property
+    def var(self) -> str | None:
+        """The variable at the root (``None`` for a constant)."""
+
+    @property
+    def level(self) -> int:
+        """The root variable's position in the current order."""
+
+    @property
+    def low(self) -> Function:
+        """The child where the root variable is false (before :attr:`negated`)."""
+
+    @property
+    def high(self) -> Function:
+        """The child where the root variable is true (before :attr:`negated`)."""
+
+    @property
+    def negated(self) -> bool:
+        """Whether the edge to this node is complemented."""
+
+    def __and__(self, other: Function, /) -> Function: ...
+
+    def __or__(self, other: Function, /) -> Function: ...
+
+    def __invert__(self) -> Function: ...
+
+    def __hash__(self) -> int: ...
+
+    def __eq__(self, other: object, /) -> bool: ...
+
 
 REORDER_AT_NODES = 1 << 20
 """Node count at which :meth:`Bdd.tidy` first reorders the variables.
@@ -127,11 +161,12 @@ class Bdd:
 
     def var(self, name: str) -> Function:
         """The function that is true exactly when ``name`` is."""
-        return self.manager.var(name)
+        node: Function = self.manager.var(name)
+        return node
 
     def literal(self, name: str, value: bool) -> Function:
         """``name`` when ``value``, else ``not name``."""
-        node = self.manager.var(name)
+        node = self.var(name)
         return node if value else ~node
 
     def cube(self, values: Mapping[str, bool]) -> Function:
@@ -169,7 +204,8 @@ class Bdd:
         """Cofactor: ``function`` with the variables of ``values`` fixed."""
         if not values:
             return function
-        return self.manager.let(dict(values), function)
+        restricted: Function = self.manager.let(dict(values), function)
+        return restricted
 
     def count(self, function: Function, variables: Iterable[str]) -> int:
         """Number of assignments to ``variables`` that satisfy ``function``."""

@@ -8,6 +8,9 @@ concerned, like every other error of a model file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from threatmodel.engine.bdd import Function
 from threatmodel.engine.space import Mode, make_space
 from threatmodel.load import loader
 from threatmodel.load.diagnostics import Diagnostic, ModelError
@@ -71,7 +74,7 @@ def constraint_problems(model: Model, source: SourceMap) -> list[Diagnostic]:
 
 
 def _unsatisfiable_core(
-    functions: dict[str, object], true: object, false: object, source: SourceMap
+    functions: Mapping[str, Function], true: Function, false: Function, source: SourceMap
 ) -> list[Diagnostic]:
     """Report a minimal set of constraints that no setting satisfies together."""
     core = list(functions)
@@ -79,7 +82,7 @@ def _unsatisfiable_core(
         rest = [cid for cid in core if cid != candidate]
         conjunction = true
         for cid in rest:
-            conjunction = conjunction & functions[cid]  # type: ignore[operator]
+            conjunction = conjunction & functions[cid]
         if conjunction == false:
             core = rest
     if len(core) == 1:

@@ -1,15 +1,20 @@
 """The whole analysis of one model: per-setting exposure with witnesses, exposure conditions,
 expectations, toggle impact and dead toggles.  Pure: takes a loaded model, returns data.
 
-Per-setting results come from the concrete closure (:mod:`threatmodel.engine.closure`); conditions
-from the symbolic one (:mod:`threatmodel.engine.symbolic`).  The two are independent
-implementations of the same rules, and the tests check that they agree on every setting.
+Per-setting results come from the concrete closure (:mod:`threatmodel.engine.closure`);
+conditions from the symbolic one (:mod:`threatmodel.engine.symbolic`).  Both apply the same
+rule index (:meth:`threatmodel.engine.inference.Problem.consequences`), so they are two
+evaluations of one encoding of R1–R8, not independent implementations: what checks them is
+the reference implementation in the tests (``tests/strategies.py``), written from the SPEC
+alone, which ``tests/test_properties.py`` compares with both on random models.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+import networkx as nx
 
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd, Function
@@ -184,14 +189,12 @@ def expectation_parties(model: Model, expectation_id: str) -> list[str]:
 
 def boundary_members(model: Model, boundary: str) -> set[str]:
     """Parties in ``boundary`` or in any boundary nested inside it."""
-    nested = {boundary}
-    grown = True
-    while grown:
-        grown = False
-        for name, element in model.boundaries.items():
-            if element.parent in nested and name not in nested:
-                nested.add(name)
-                grown = True
+    nesting = nx.DiGraph()
+    nesting.add_nodes_from(model.boundaries)
+    nesting.add_edges_from(
+        (element.parent, name) for name, element in model.boundaries.items() if element.parent
+    )
+    nested = {boundary} | (nx.descendants(nesting, boundary) if boundary in nesting else set())
     return {p for p, party in model.parties.items() if party.boundary in nested}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from threatmodel.engine.graph import build_graph
 from threatmodel.load.expr import Expression
 from threatmodel.load.model import Model
 
@@ -64,15 +65,18 @@ def _roots(model: Model) -> list[str]:
 
 
 def _edges(model: Model) -> dict[str, list[tuple[Expression, str]]]:
-    """Per party, the guards and targets of the ways knowledge leaves it, by element id."""
-    edges: dict[str, list[tuple[str, Expression, str]]] = {}
-    for flow_id, flow in model.flows.items():
-        edges.setdefault(flow.from_, []).append((flow_id, flow.when, flow.to))
-        for observer in flow.observers:
-            edges[flow.from_].append((flow_id, flow.when, observer))
-    for access_id, access in model.access.items():
-        edges.setdefault(access.from_, []).append((access_id, access.when, access.party))
-    return {
-        party: [(guard, target) for _, guard, target in sorted(out, key=lambda e: (e[0], e[2]))]
-        for party, out in edges.items()
-    }
+    """Per party, the guards and targets of the ways knowledge leaves it (the out-edges of
+    the model graph), by element id."""
+    graph = build_graph(model)
+    edges: dict[str, list[tuple[Expression, str]]] = {}
+    for party in graph:
+        out = sorted(
+            (
+                (attributes["element"], target, attributes["guard"])
+                for _, target, attributes in graph.out_edges(party, data=True)
+            ),
+            key=lambda edge: (edge[0], edge[1]),
+        )
+        if out:
+            edges[party] = [(guard, target) for _, target, guard in out]
+    return edges

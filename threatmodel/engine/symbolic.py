@@ -57,17 +57,6 @@ class Conditions:
         return sorted(set(self.plain) | set(self.sealed))
 
 
-def guard_functions(problem: Problem, space: Space, bdd: Bdd) -> dict[str, Function]:
-    """Each flow's and access's activity as a function over the variables."""
-    guards: dict[str, Function] = {}
-    for element, guard in problem.guards.items():
-        function = bdd.true
-        for expression in guard.expressions():
-            function &= space.compile(bdd, expression)
-        guards[element] = function
-    return guards
-
-
 class _Guards:
     """Each flow's and access's activity as a function, compiled when first needed (most
     rules of a large model never fire) and once per distinct guard."""

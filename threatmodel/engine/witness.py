@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from threatmodel.engine.closure import Closure
-from threatmodel.engine.inference import CIPHER, Fact, Rule, Step
+from threatmodel.engine.inference import Fact, Rule, Step
 from threatmodel.load.model import AccessKind, Model
 
 _ACCESS_PHRASES = {
@@ -19,13 +19,6 @@ _ACCESS_PHRASES = {
     AccessKind.BREACH: "{party} breaches {source}",
     AccessKind.SHARE: "{source} shares with {party}",
 }
-
-
-def describe_fact(fact: Fact) -> str:
-    """``law_enforcement reads dm_text`` / ``servers holds dm_text sealed under chat_key``."""
-    if fact[0] == CIPHER:
-        return f"{fact[1]} holds {fact[2]} sealed under {fact[3]}"
-    return f"{fact[1]} reads {fact[2]}"
 
 
 def describe_step(model: Model, step: Step) -> str:

@@ -240,7 +240,6 @@ Id = Annotated[_IdText, Field(description="An id: lowercase letters, digits and 
 PartyRef = Annotated[_IdText, _reference(("party",), "party")]
 BoundaryRef = Annotated[_IdText, _reference(("boundary",), "boundary")]
 DatumRef = Annotated[_IdText, _reference(("data", "key"), "datum")]
-KeyRef = Annotated[_IdText, _reference(("key",), "key")]
 SourceRef = Annotated[_IdText, _reference(("source",), "source")]
 ToggleKey = Annotated[_IdText, _key_reference(("toggle",), "toggle")]
 AssumptionKey = Annotated[_IdText, _key_reference(("assumption",), "assumption")]
@@ -325,7 +324,6 @@ class Protection:
         return self.level.value
 
 
-NO_PROTECTION = Protection(ProtectionLevel.NONE)
 _PROTECTION_HINT = "protection is none, transport or {end_to_end: KEY}"
 
 

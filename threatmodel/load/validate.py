@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import networkx as nx
+
 from threatmodel.load.diagnostics import Diagnostic, Severity
 from threatmodel.load.model import Model, Status
 from threatmodel.load.yamlsource import SourceMap
@@ -19,19 +21,12 @@ def check(model: Model, source: SourceMap) -> list[Diagnostic]:
 
 
 def parent_cycles(parents: Mapping[str, str], source: SourceMap) -> list[Diagnostic]:
-    """Cycles among boundary parents (given as boundary → parent), one error per cycle."""
+    """Cycles among boundary parents (given as boundary → parent), one error per cycle,
+    located at the parent of the cycle's first boundary by name."""
+    nesting = nx.DiGraph()
+    nesting.add_edges_from(parents.items())
     problems = []
-    reported: set[str] = set()
-    for start in sorted(parents):
-        chain = [start]
-        current = parents.get(start)
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        if current is None or current not in chain or current in reported:
-            continue
-        cycle = chain[chain.index(current) :]
-        reported.update(cycle)
+    for cycle in nx.simple_cycles(nesting):
         first = min(cycle)
         ordered = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
         path = " → ".join([*ordered, first])
@@ -41,7 +36,7 @@ def parent_cycles(parents: Mapping[str, str], source: SourceMap) -> list[Diagnos
                 f"boundary parents form a cycle: {path}",
             )
         )
-    return problems
+    return sorted(problems)
 
 
 def _scenario_assumptions(model: Model, source: SourceMap) -> list[Diagnostic]:

@@ -24,11 +24,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.graph import observation_key
+from threatmodel.engine.graph import EdgeKind, observation_key
 from threatmodel.engine.inference import Rule
 from threatmodel.load.model import AccessKind, Level, Model, ProtectionLevel
 from threatmodel.render.labels import wrap, wrap_items
-from threatmodel.render.scene import Cluster, Edge, Fill, Node, Role, Scene, State
+from threatmodel.render.scene import Cluster, Edge, Fill, Node, Scene, State
 from threatmodel.render.views import (
     LIST_WIDTH,
     TITLE_WIDTH,
@@ -84,7 +84,7 @@ class Grouping:
 class _Aggregate:
     tail: str
     head: str
-    role: Role
+    role: EdgeKind
     protection: ProtectionLevel | None
     access: AccessKind | None
     tail_cluster: str | None = None
@@ -144,7 +144,9 @@ def _summary(counter: Counter[str]) -> list[str]:
 
 def _aggregate_edge(aggregate: _Aggregate, model: Model) -> Edge:
     elements = aggregate.elements
-    noun = {Role.FLOW: "flow", Role.OBSERVE: "observation", Role.ACCESS: "access"}[aggregate.role]
+    noun = {EdgeKind.FLOW: "flow", EdgeKind.OBSERVE: "observation", EdgeKind.ACCESS: "access"}[
+        aggregate.role
+    ]
     label = [_count(len(elements), noun, "accesses" if noun == "access" else None)]
     if aggregate.inside:
         label[0] += f" ({_count(len(aggregate.inside), 'party', 'parties')})"
@@ -304,11 +306,11 @@ def focus_elements(facts: SettingFacts, datum: str) -> tuple[frozenset[str], fro
     for edge in model_edges(facts.model):
         if not facts.is_active(edge) or facts.level(edge.tail, datum) is Level.NONE:
             continue
-        if edge.role is not Role.ACCESS and datum not in edge.data:
+        if edge.role is not EdgeKind.ACCESS and datum not in edge.data:
             continue
-        if edge.role is Role.ACCESS and edge.data and datum not in edge.data:
+        if edge.role is EdgeKind.ACCESS and edge.data and datum not in edge.data:
             continue
-        if edge.role is Role.OBSERVE and edge.protection is ProtectionLevel.TRANSPORT:
+        if edge.role is EdgeKind.OBSERVE and edge.protection is ProtectionLevel.TRANSPORT:
             continue
         edges.add(edge.name)
         parties |= {edge.tail, edge.head}

@@ -11,15 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from threatmodel.engine.graph import EdgeKind
 from threatmodel.load.model import AccessKind, PartyKind, ProtectionLevel
-
-
-class Role(StrEnum):
-    """What an edge stands for."""
-
-    FLOW = "flow"
-    OBSERVE = "observe"
-    ACCESS = "access"
 
 
 class State(StrEnum):
@@ -91,7 +84,7 @@ class Edge:
     """The element id (``flow@observer`` for an observation), or an aggregate's name."""
     tail: str
     head: str
-    role: Role
+    role: EdgeKind
     state: State
     protection: ProtectionLevel | None = None
     """For flows and observations: the flow's protection."""

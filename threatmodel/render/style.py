@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from threatmodel.engine.graph import EdgeKind
 from threatmodel.load.model import AccessKind, PartyKind, ProtectionLevel
-from threatmodel.render.scene import Fill, Role, State
+from threatmodel.render.scene import Fill, State
 
 FONT = "Verdana"
 """Graphviz estimates text widths from its own tables when it has no fonts (the in-process
@@ -120,20 +121,22 @@ def recolour(colour: str, new: str) -> str:
     return ":".join(part if part == "invis" else new for part in colour.split(":"))
 
 
-def line_look(role: Role, protection: ProtectionLevel | None, access: AccessKind | None) -> Look:
+def line_look(
+    role: EdgeKind, protection: ProtectionLevel | None, access: AccessKind | None
+) -> Look:
     """The look of an edge's line, before the state (faint, diff colour) is applied."""
-    if role is Role.ACCESS:
+    if role is EdgeKind.ACCESS:
         assert access is not None
         look = ACCESSES[access]
         return Look(look.name, look.legend, {**ACCESS_COMMON, **look.attributes})
-    if role is Role.OBSERVE:
+    if role is EdgeKind.OBSERVE:
         return OBSERVE
     assert protection is not None
     return PROTECTIONS[protection]
 
 
 def edge_attributes(
-    role: Role,
+    role: EdgeKind,
     protection: ProtectionLevel | None,
     access: AccessKind | None,
     state: State,

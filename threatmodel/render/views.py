@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from threatmodel.engine.closure import Closure
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.graph import observation_key
+from threatmodel.engine.graph import EdgeKind, build_graph
 from threatmodel.engine.space import Setting
 from threatmodel.load.model import AccessKind, Level, Model, ProtectionLevel
 from threatmodel.render.labels import wrap, wrap_items
-from threatmodel.render.scene import Cluster, Edge, Fill, Node, Role, Scene, State
+from threatmodel.render.scene import Cluster, Edge, Fill, Node, Scene, State
 
 DEFAULT_NAME = "default"
 """What ``--scenario`` and ``--diff`` call the default setting (unless a scenario has the id)."""
@@ -45,7 +45,7 @@ class ModelEdge:
     """The flow or access id (an observation's is its flow's)."""
     tail: str
     head: str
-    role: Role
+    role: EdgeKind
     data: tuple[str, ...]
     """Data carried (flows, observations) or in scope (accesses; empty: everything)."""
     protection: ProtectionLevel | None = None
@@ -54,38 +54,21 @@ class ModelEdge:
 
 
 def model_edges(model: Model) -> list[ModelEdge]:
-    """Every flow, observation and access of ``model``, sorted by name."""
-    edges = []
-    for flow_id, flow in model.flows.items():
-        data = tuple(dict.fromkeys(flow.data))
-        level, key = flow.protection.level, flow.protection.key
-        edges.append(ModelEdge(flow_id, flow_id, flow.from_, flow.to, Role.FLOW, data, level, key))
-        edges.extend(
-            ModelEdge(
-                observation_key(flow_id, observer),
-                flow_id,
-                flow.from_,
-                observer,
-                Role.OBSERVE,
-                data,
-                level,
-                key,
-            )
-            for observer in set(flow.observers)
+    """Every flow, observation and access of ``model`` (the edges of its graph), by name."""
+    edges = [
+        ModelEdge(
+            name,
+            attributes["element"],
+            tail,
+            head,
+            attributes["kind"],
+            attributes["data"],
+            attributes["protection"],
+            attributes["sealed_with"],
+            attributes["access"],
         )
-    for access_id, access in model.access.items():
-        scope = tuple(sorted(set(access.data))) if access.data is not None else ()
-        edges.append(
-            ModelEdge(
-                access_id,
-                access_id,
-                access.from_,
-                access.party,
-                Role.ACCESS,
-                scope,
-                access=access.kind,
-            )
-        )
+        for tail, head, name, attributes in build_graph(model).edges(keys=True, data=True)
+    ]
     return sorted(edges, key=lambda edge: edge.name)
 
 
@@ -118,7 +101,7 @@ class SettingFacts:
 
     def off_reason(self, edge: ModelEdge) -> str:
         """Why an inactive edge is off: the condition it waits for."""
-        if edge.role is Role.ACCESS:
+        if edge.role is EdgeKind.ACCESS:
             access = self.model.access[edge.element]
             if not access.when.evaluate(self.environment):
                 return f"only when {access.when.text}"
@@ -182,11 +165,11 @@ def same_words(title: str, identifier: str) -> bool:
 
 def edge_label(facts: SettingFacts | None, edge: ModelEdge, active: bool) -> tuple[str, ...]:
     """Data carried, the key of an end-to-end flow, and why an inactive edge is off."""
-    if edge.role is Role.FLOW:
+    if edge.role is EdgeKind.FLOW:
         lines = wrap_items([_carried(facts, edge, datum) for datum in edge.data], LIST_WIDTH)
         if edge.protection is ProtectionLevel.END_TO_END:
             lines.append(f"e2e: {edge.key}")
-    elif edge.role is Role.OBSERVE:
+    elif edge.role is EdgeKind.OBSERVE:
         lines = [f"observes {edge.element}"]
     else:
         assert edge.access is not None
@@ -209,14 +192,14 @@ def _carried(facts: SettingFacts | None, edge: ModelEdge, datum: str) -> str:
 def edge_tooltip(model: Model, edge: ModelEdge) -> str:
     """One line describing the element behind an edge."""
     tail, head = model.label(edge.tail), model.label(edge.head)
-    if edge.role is Role.ACCESS:
+    if edge.role is EdgeKind.ACCESS:
         assert edge.access is not None
         scope = ", ".join(edge.data) if edge.data else "everything"
         return f"{edge.element}: {head} obtains {scope} from {tail} ({edge.access.value})"
     flow = model.flows[edge.element]
     carried = f"{', '.join(edge.data)} ({flow.protection})"
     when = "" if flow.when.is_true else f", when {flow.when.text}"
-    if edge.role is Role.OBSERVE:
+    if edge.role is EdgeKind.OBSERVE:
         receiver = model.label(flow.to)
         return f"{head} observes {edge.element}: {tail} → {receiver}: {carried}{when}"
     return f"{edge.element}: {tail} → {head}: {carried}{when}"
