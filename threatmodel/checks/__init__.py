@@ -1,6 +1,6 @@
-"""Built-in findings TM001-TM006, one module per rule, in an explicit registry.
+"""Built-in checks TM001-TM006, one module each, in an explicit registry.
 
-Each rule module's docstring is its user documentation (``threatmodel rules ID`` prints it).
+Each check module's docstring is its user documentation (``threatmodel rules ID`` prints it).
 Violated expectations are checked by :mod:`threatmodel.checks.expectations` (TM100), which
 ``check`` reports beside the findings.
 """
@@ -21,8 +21,8 @@ from threatmodel.checks.finding import Finding
 from threatmodel.engine.exposure import Analysis
 
 CHECKS: dict[str, Check] = {
-    rule.id: rule
-    for rule in (
+    check.id: check
+    for check in (
         disclosure_outside_boundary.CHECK,
         compelled_disclosure.CHECK,
         unverified_protection.CHECK,
@@ -34,12 +34,12 @@ CHECKS: dict[str, Check] = {
 """Check id → check, for every built-in finding."""
 
 EXPECTATION_CHECK: Check = expectations.CHECK
-"""The rule under which ``check`` and SARIF report violated expectations."""
+"""The check under which ``check`` and SARIF report violated expectations."""
 
 
 def run_checks(analysis: Analysis) -> list[Finding]:
-    """Every finding of every rule, sorted."""
-    findings = [finding for rule in CHECKS.values() for finding in rule.check(analysis)]
+    """Every finding of every check, sorted."""
+    findings = [finding for check in CHECKS.values() for finding in check.check(analysis)]
     return sorted(findings, key=Finding.sort_key)
 
 

@@ -24,7 +24,7 @@ class Check:
     doc: str
     """The user documentation (the module docstring), with an example."""
     check: Callable[[Analysis], list[Finding]]
-    """Every finding of this rule on an analysed model."""
+    """Every finding of this check on an analysed model."""
     tags: tuple[str, ...] = ()
     """Labels for code-scanning tools (``privacy``, the LINDDUN threat...)."""
 
