@@ -49,7 +49,11 @@ OPENED_OUTSIDE: list[str] = []
 
 
 def _outside_repository(path: object) -> str | None:
-    """The path, when it lies outside the repository and the allowed system places."""
+    """The path, when it lies outside the repository and the allowed system places.
+
+    The most specific place containing the path decides, so that a file beside the clone
+    is caught even when the clone itself lives in a temporary folder.
+    """
     if isinstance(path, int) or path is None:
         return None
     try:
@@ -57,8 +61,14 @@ def _outside_repository(path: object) -> str | None:
         resolved = os.path.realpath(text)
     except (TypeError, ValueError, OSError):
         return None
-    inside = (str(ROOT), *ALLOWED_OUTSIDE)
-    if any(resolved == place or resolved.startswith(place + os.sep) for place in inside):
+    places = [(str(ROOT), True), (str(ROOT.parent), False)]
+    places += [(place, True) for place in ALLOWED_OUTSIDE]
+    containing = [
+        (len(place), allowed)
+        for place, allowed in places
+        if resolved == place or resolved.startswith(place.rstrip(os.sep) + os.sep)
+    ]
+    if containing and max(containing)[1]:
         return None
     return resolved
 
