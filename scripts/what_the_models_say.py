@@ -303,7 +303,9 @@ def render(root: Path = ROOT) -> str:
         "devices that read each datum in plaintext; the lists below give the exact condition",
         "for each, over the toggles and the unverified claims (assumptions, true in the",
         "default setting). The facts behind every flow are cited in the model files, and the",
-        "expectations that fail are findings, explained there.",
+        'expectations that fail are findings, explained there. What "reads" means, how well',
+        "the record supports each step, and what the models leave out: see",
+        "[How to read the models](docs/reading-the-models.md).",
         "",
     ]
     previous = Path.cwd()
