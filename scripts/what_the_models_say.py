@@ -56,7 +56,13 @@ HEADLINES: tuple[Headline, ...] = (
     Headline(
         "models/instagram_ai.yaml",
         "Instagram",
-        (("ai_prompt", "AI chat"), ("dm_text", "DMs")),
+        (
+            ("ai_prompt", "AI chat"),
+            ("ai_ad_signal", "ad signal from the AI chat"),
+            ("mention_text", "@MetaAI mention"),
+            ("dm_text", "DMs"),
+            ("e2ee_era_text", "DMs sent while E2EE was on"),
+        ),
         reset_datum="ai_prompt",
         ai_datum="ai_prompt",
     ),
@@ -65,6 +71,7 @@ HEADLINES: tuple[Headline, ...] = (
         "WhatsApp",
         (
             ("ai_prompt", "Meta AI chat"),
+            ("ai_ad_signal", "ad signal from the AI chat"),
             ("mention_text", "@Meta AI mention"),
             ("dm_text", "personal chats"),
         ),
@@ -76,6 +83,7 @@ HEADLINES: tuple[Headline, ...] = (
         "Messenger",
         (
             ("ai_prompt", "Meta AI chat"),
+            ("ai_ad_signal", "ad signal from the AI chat"),
             ("mention_text", "@MetaAI mention"),
             ("business_chat", "business AI chat"),
             ("dm_text", "chats"),
@@ -150,6 +158,30 @@ def kept_after_reset(analysis: Analysis, datum: str) -> list[tuple[str, list[str
     return list(grouped.items())
 
 
+def assumption_notes(analysis: Analysis) -> list[str]:
+    """Which unverified claims and open questions every row takes as true, and which claims
+    the record refutes (false everywhere)."""
+    model = analysis.model
+    by_status: dict[str, list[str]] = {}
+    for assumption_id, assumption in sorted(model.assumptions.items()):
+        by_status.setdefault(assumption.status.value, []).append(assumption_id)
+    notes = []
+    free = [f"`{a}` (claimed)" for a in by_status.get("claimed", [])]
+    free += [f"`{a}` (unknown: an open question)" for a in by_status.get("unknown", [])]
+    if free:
+        notes.append(
+            "Taken as true in the default setting and in every row that does not say "
+            "otherwise: " + ", ".join(free) + "."
+        )
+    if by_status.get("refuted"):
+        notes.append(
+            "Refuted on the record, so false everywhere: "
+            + ", ".join(f"`{a}`" for a in by_status["refuted"])
+            + "."
+        )
+    return notes
+
+
 def failing_expectations(analysis: Analysis) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(id, title, [(party, condition)]) for each expectation some setting violates."""
     failing = []
@@ -219,6 +251,9 @@ def model_section(headline: Headline, analysis: Analysis) -> list[str]:
     lines = [f"### {headline.name} — [`{headline.path}`]({headline.path})", ""]
     lines.append(f"{model.title}. {analysis.total_settings:,} allowed settings.")
     lines.append("")
+    for note in assumption_notes(analysis):
+        lines.append(note)
+        lines.append("")
     heads = [f"reads the {heading} in plaintext" for _, heading in headline.columns]
     lines.append("| setting | " + " | ".join(heads) + " | law enforcement obtains |")
     lines.append("| --- |" + " --- |" * (len(heads) + 1))
@@ -268,7 +303,9 @@ def render(root: Path = ROOT) -> str:
         "devices that read each datum in plaintext; the lists below give the exact condition",
         "for each, over the toggles and the unverified claims (assumptions, true in the",
         "default setting). The facts behind every flow are cited in the model files, and the",
-        "expectations that fail are findings, explained there.",
+        'expectations that fail are findings, explained there. What "reads" means, how well',
+        "the record supports each step, and what the models leave out: see",
+        "[How to read the models](docs/reading-the-models.md).",
         "",
     ]
     previous = Path.cwd()

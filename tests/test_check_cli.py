@@ -66,7 +66,6 @@ GOLDEN_CASES = sorted(
     + [
         ("models/assistant_messenger.yaml", "json"),
         ("models/e2ee_messenger.yaml", "json"),
-        ("models/instagram_ai.yaml", "json"),
         ("models/e2ee_messenger.yaml", "sarif"),
     ]
 )
