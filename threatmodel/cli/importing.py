@@ -29,7 +29,10 @@ def import_model(tool: str, source: str, output: str) -> None:
     print_diagnostics(imported.warnings)
     emit(imported.text, output)
     label = IMPORTERS[tool].label
-    click.echo(f"{output}: converted from {label} model {source} ({_summary(imported.loaded)})")
+    summary = "; ".join([_summary(imported.loaded), *imported.remarks])
+    click.echo(f"{output}: converted from {label} model {source} ({summary})")
+    for notice in imported.notices:
+        click.echo(f"{output}: note: {notice}")
     sys.exit(EXIT_OK)
 
 

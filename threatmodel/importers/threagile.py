@@ -53,19 +53,23 @@ from pathlib import PurePath
 
 from threatmodel.importers import threagile_vocab as vocab
 from threatmodel.importers.conventions import (
+    PLACEHOLDER_PREFIX,
     add_network_observer,
+    add_placeholder,
     header,
     infer_origin,
     origin_note,
+    placeholder_remark,
     source_element,
 )
 from threatmodel.importers.draft import Conversion, Draft, Element
 from threatmodel.importers.fields import Reader
-from threatmodel.importers.ids import IdAllocator
-from threatmodel.importers.reading import read_text, read_yaml, yaml_locator
+from threatmodel.importers.ids import IdAllocator, slug
+from threatmodel.importers.threagile_includes import read_with_includes
 from threatmodel.importers.threagile_model import (
     Asset,
     DataAsset,
+    Link,
     Named,
     ThreagileModel,
     TrustBoundary,
@@ -88,20 +92,29 @@ LABEL = "Threagile"
 
 def convert(path: str) -> Conversion:
     """Read a Threagile YAML file and convert it; :class:`ModelError` when it is not one."""
-    text = read_text(path, "a Threagile YAML model")
-    raw, source = read_yaml(path, text)
-    reader = Reader(path, yaml_locator(source))
+    raw, locate = read_with_includes(path)
+    reader = Reader(path, locate)
     model = parse(raw, reader)
-    draft = _Builder(path, model).build()
-    return Conversion(draft, sorted(reader.warnings))
+    builder = _Builder(path, model, reader)
+    draft = builder.build()
+    conversion = Conversion(draft, sorted(reader.warnings))
+    if builder.placeholders:
+        conversion.remarks.append(placeholder_remark(builder.placeholders))
+    return conversion
 
 
 class _Builder:
     """Turns the checked Threagile model into a draft."""
 
-    def __init__(self, path: str, model: ThreagileModel) -> None:
+    def __init__(self, path: str, model: ThreagileModel, reader: Reader) -> None:
         self.path = path
         self.model = model
+        self.reader = reader
+        self.placeholders = 0
+        """How many links without data got a placeholder datum."""
+        self.crossing: set[str] = set()
+        """Flows whose link crosses a network trust boundary, as Threagile counts it."""
+        self.boundaries = {boundary.tid: boundary for boundary in model.boundaries}
         self.ids = IdAllocator()
         self.boundary_ids: dict[str, str] = {}
         self.party_ids: dict[str, str] = {}
@@ -131,8 +144,8 @@ class _Builder:
             draft.add("parties", self._party(asset))
         for datum in model.data:
             draft.add("data", self._datum(datum))
-        local = self._flows(draft)
-        add_network_observer(draft, self.ids, local)
+        self._flows(draft)
+        add_network_observer(draft, self.ids, crosses=lambda flow: flow.id in self.crossing)
         return draft
 
     def _boundary(self, boundary: TrustBoundary) -> Element:
@@ -156,7 +169,7 @@ class _Builder:
 
     def _datum(self, datum: DataAsset) -> Element:
         element = _element(self.data_ids[datum.tid], datum)
-        origin, rules = self._origin(datum.tid)
+        origin, rules = self._origin(datum)
         if origin:
             element.fields["origin"] = sorted(self.party_ids[tid] for tid in origin)
         element.fields["classification"] = datum.classification
@@ -165,30 +178,51 @@ class _Builder:
         element.notes.append(origin_note(rules, ORIGIN_RULES))
         return element
 
-    def _flows(self, draft: Draft) -> set[str]:
-        """A flow per direction of each link; returns the ids of the process-local ones."""
-        local: set[str] = set()
+    def _flows(self, draft: Draft) -> None:
+        """A flow per direction of each link that carries data that way; a link carrying no
+        data becomes one flow of a placeholder datum."""
         links = sorted(
             (link for asset in self.model.assets for link in asset.links),
             key=lambda link: (link.title, link.source),
         )
+        empty = [link for asset in self.model.assets for link in asset.links if not _carries(link)]
+        if empty:
+            first = empty[0]
+            self.reader.warn(
+                first.node,
+                f"{len(empty)} communication link{'s carry' if len(empty) != 1 else ' carries'} "
+                f"no data assets (first: '{first.title}'); each is a flow of a placeholder "
+                f"datum {PLACEHOLDER_PREFIX}_<flow> here",
+                key=True,
+            )
         for link in links:
             base = self.ids.allocate(link.title, "flow")
             directions = (
                 (base, link.title, link.source, link.target, link.sent),
                 (f"{base}_reply", f"{link.title} (reply)", link.target, link.source, link.received),
             )
+            crosses = self._crosses(link)
             for wanted, title, sender, receiver, carried in directions:
-                if not carried:
+                placeholder = wanted == base and not _carries(link)
+                if not carried and not placeholder:
                     continue
                 flow_id = base if wanted == base else self.ids.claim(wanted)
                 element = _element(flow_id, link)
+                if placeholder:
+                    self.placeholders += 1
+                    data = [
+                        add_placeholder(
+                            draft, self.ids, flow_id, title, self.party_ids[sender], LABEL
+                        )
+                    ]
+                else:
+                    data = sorted({self.data_ids[tid] for tid in carried})
                 element.fields.update(
                     {
                         "title": title,
                         "from": self.party_ids[sender],
                         "to": self.party_ids[receiver],
-                        "data": sorted({self.data_ids[tid] for tid in carried}),
+                        "data": data,
                         "protection": _protection(link.protocol),
                     }
                 )
@@ -200,13 +234,50 @@ class _Builder:
                     )
                 )
                 draft.add("flows", element)
-                if link.protocol in vocab.LOCAL_PROTOCOLS:
-                    local.add(flow_id)
-        return local
+                if crosses:
+                    self.crossing.add(flow_id)
 
-    def _origin(self, tid: str) -> tuple[list[str], list[int]]:
-        held = self.possession.get(tid, _Possession())
-        return infer_origin(held.holders | held.senders, held.flows, held.storers, held.senders)
+    def _crosses(self, link: Link) -> bool:
+        """Whether Threagile counts the link as crossing a network trust boundary: both
+        assets in a boundary, neither in a non-network boundary nested in another, the two
+        boundaries different and the target's a network boundary.  Process-local protocols
+        never cross."""
+        if link.protocol in vocab.LOCAL_PROTOCOLS:
+            return False
+        assets = {asset.tid: asset for asset in self.model.assets}
+        ends = [assets[link.source].boundary, assets[link.target].boundary]
+        found = [self.boundaries[tid] for tid in ends if tid is not None]
+        if len(found) != 2:
+            return False
+        if any(not boundary.network and boundary.parent for boundary in found):
+            return False
+        source, target = found
+        return source.tid != target.tid and target.network
+
+    def _origin(self, datum: DataAsset) -> tuple[list[str], list[int]]:
+        held = self.possession.get(datum.tid, _Possession())
+        holders = held.holders | held.senders
+        declared = self._declared_origin(datum)
+        return infer_origin(
+            holders,
+            held.flows,
+            sorted(held.storers),
+            sorted(held.senders),
+            sorted(holders),
+            declared=declared,
+        )
+
+    def _declared_origin(self, datum: DataAsset) -> list[str]:
+        """The technical asset a data asset's ``origin`` names, by id or title, compared as
+        ids are made (``Authentication Service`` names ``authentication-service``)."""
+        if not datum.origin:
+            return []
+        wanted = slug(datum.origin, "x")
+        return sorted(
+            asset.tid
+            for asset in self.model.assets
+            if wanted in (slug(asset.tid, "x"), slug(asset.name, "x"))
+        )
 
 
 @dataclass
@@ -248,6 +319,10 @@ def _element(element_id: str, item: Named) -> Element:
     if description and description.lower() != item.name.lower():
         element.fields["description"] = description
     return element
+
+
+def _carries(link: Link) -> bool:
+    return bool(link.sent or link.received)
 
 
 def _protection(protocol: str) -> str:
