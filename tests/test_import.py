@@ -430,7 +430,8 @@ technical_assets:
         "kept as a note; did you mean 'vpn'?\n"
     )
     text = output.read_text(encoding="utf-8")
-    assert "  ping:\n    title: Ping\n    from: a\n    to: b\n    data: [unspecified_ping]\n" in text
+    ping = "  ping:\n    title: Ping\n    from: a\n    to: b\n    data: [unspecified_ping]\n"
+    assert ping in text
     assert "vpm" in text.split("  push:")[1]
     assert "# colour: blue\n" in text
 

@@ -64,7 +64,7 @@ def test_real_model_imports_validates_and_analyses(
     assert all(LOCATED.match(line) for line in result.stderr.splitlines()), result.stderr
     assert "error:" not in result.stderr
     first_line = result.stdout.splitlines()[0]
-    assert f" flows, " in first_line or " flow, " in first_line
+    assert " flows, " in first_line or " flow, " in first_line
     placeholders = expected["placeholders"]
     if placeholders:
         assert f"; {placeholders} placeholder " in first_line
