@@ -165,6 +165,17 @@ def test_pytm_origin_is_the_first_sender_not_every_one(convert: Convert, tmp_pat
     assert model.data["log"].origin == ["db"]  # no actor sends it: the first sender
 
 
+def test_pytm_elements_of_one_name_are_merged(convert: Convert, tmp_path: Path) -> None:
+    elements = [_element("User", "Actor"), _element("Web", "Server"), _element("Web", "Process")]
+    source = _pytm(tmp_path, elements=elements, flows=[_flow("Visit", "User", "Web", [])])
+    result, output = convert("pytm", source)
+    assert result.exit_code == 0
+    assert "warning: another element is named 'Web'; pytm refers to elements by name, so this " in (
+        result.stderr
+    )
+    assert sorted(_loaded(output).model.parties) == ["network_observer", "user", "web"]
+
+
 def test_pytm_machine_paths_are_left_out(convert: Convert, tmp_path: Path) -> None:
     absolute = _pytm(tmp_path, threatsFile="/usr/lib/python3/site-packages/pytm/threats.json")
     _, output = convert("pytm", absolute)

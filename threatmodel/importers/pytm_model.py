@@ -211,17 +211,18 @@ _PLURALS = {"boundary": "boundaries", "element": "elements", "datum": "data"}
 def _named(
     reader: Reader, root: dict[str, Any], sections: tuple[str, ...], what: str
 ) -> list[Item]:
-    """Objects that others refer to by name: each name once."""
+    """Objects that others refer to by name: each name once.  pytm accepts two of one name,
+    but its JSON cannot tell them apart: the first is kept, and a warning says so."""
     seen: dict[str, Item] = {}
     for section in sections:
         for item in _items(reader, root, section, what):
             if item.name not in seen:
                 seen[item.name] = item
             else:
-                reader.error(
+                reader.warn(
                     (*item.node, "name"),
-                    f"duplicate {what} name '{item.name}'; pytm refers to "
-                    f"{_PLURALS[what]} by name, so names must be unique",
+                    f"another {what} is named '{item.name}'; pytm refers to {_PLURALS[what]} by "
+                    "name, so this one is merged into the first",
                 )
     return list(seen.values())
 
