@@ -19,8 +19,10 @@ from threatmodel.load.loader import LoadedModel
 def import_model(tool: str, source: str, output: str) -> None:
     """Convert a Threagile YAML or pytm JSON model into a threatmodel model.
 
-    What the format cannot express is kept as comments in MODEL; warnings say what was
-    left out. See docs/import.md for how each field is mapped.
+    Given a pytm script (FILE.py) instead of its JSON, import runs it with pytm (which must
+    be installed) to keep each flow's own protocol and encryption. What the format cannot
+    express is kept as comments in MODEL; warnings say what was left out. See
+    docs/import.md for how each field is mapped.
     """
     try:
         imported = import_file(tool, source, output)

@@ -15,10 +15,14 @@ The mapping:
   ``internal``, ``SENSITIVE`` → ``personal``, ``SECRET`` and ``TOP_SECRET`` → ``sensitive``,
   ``UNKNOWN`` → ``personal`` (our default).  ``isPII`` raises it to at least ``personal``,
   ``isCredentials`` to ``sensitive``.  Credentials stay data rather than becoming ``keys``:
-  no pytm flow is sealed with them, and a key in our format means exactly that.
+  no pytm flow is sealed with them, and a key in our format means exactly that.  Data of one
+  name are merged when alike, else kept apart by the flows their ``carriedBy`` names; a
+  datum named ``undefined`` (pytm 1.4's name for ``flow.data = "text"``) takes its
+  description as title (:mod:`threatmodel.importers.pytm_model`).
 * ``origin``: the elements that have the datum (send it on a flow, list it in their ``data``
   or appear in its ``processedBy``) but receive it on no flow; then, where the flows from
-  those do not reach every element that has it, the elements not reached that send it
+  those do not reach every element that has it, the first sender in flow order not reached
+  yet — actors and external entities first —, one at a time
   (:func:`threatmodel.importers.conventions.infer_origin`).
 * ``flows`` → ``flows`` (``source`` → ``from``, ``sink`` → ``to``).  ``protection:
   transport`` when the flow's ``controls.isEncrypted`` is true, its ``tlsVersion`` is set,
@@ -26,13 +30,15 @@ The mapping:
   :data:`~threatmodel.importers.pytm_vocab.ENCRYPTED_PROTOCOLS`); else ``none``.
   pytm 1.4 overwrites a flow's ``protocol`` and ``isEncrypted`` with the sink's defaults
   when it writes the JSON, so a flow its script marks as HTTPS may arrive here
-  unencrypted: we convert what the file says.  Flows between boundaries get the network
-  observer (:mod:`threatmodel.importers.conventions`).  A flow without data cannot be a flow in
-  our format: it becomes a note on its source, with a warning.  ``note`` joins the
-  description.
+  unencrypted: we convert what the file says, and the summary says so.  Given the script
+  itself (``*.py``), we run it with pytm and keep what it set on each flow
+  (:mod:`threatmodel.importers.pytm_script`).  Flows between boundaries get the network
+  observer (:mod:`threatmodel.importers.conventions`).  A flow without data carries a
+  placeholder datum ``unspecified_<flow>``.  ``note`` joins the description.
 * ``findings`` and ``excluded_findings`` are pytm's own rules, not ours: each becomes a note
   on its target.  Controls, ports, protocols, LLM and datastore flags, assumptions and the
-  model's settings are notes too.
+  model's settings are notes too, except an absolute ``threatsFile`` (a path on the machine
+  that ran pytm).
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 pytm writes (``tm.py --json FILE``) lists of boundaries, actors, assets, ``elements`` (the
 actors and assets together), data, flows and findings, and refers from one to another by
-``name``.  Names must therefore be unique among boundaries and among elements; a flow's
-``source`` and ``sink``, an ``inBoundary`` and a finding's ``target`` must name something that
-exists.  Every violation is a located error, all reported at once.
+``name``.  A flow's ``source`` and ``sink``, an ``inBoundary`` and a finding's ``target`` must
+name something that exists; every violation is a located error, all reported at once.  Two
+boundaries or elements of one name cannot be told apart in the JSON: the second is merged
+into the first, with a warning.
 
 Data are the exception: pytm accepts two data of one name (and pytm 1.4 turns every
 ``flow.data = "text"`` of an older script into a datum named ``undefined``).  A datum's

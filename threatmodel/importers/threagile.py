@@ -6,32 +6,37 @@ communication links between them and the trust boundaries around them.  The mapp
 * **ids** are made from Threagile's ids (``customer-client`` → ``customer_client``), flows
   from link titles; titles keep Threagile's names (:mod:`threatmodel.importers.ids`).
 * ``trust_boundaries`` → ``boundaries``; a boundary listed in another's
-  ``trust_boundaries_nested`` gets it as ``parent``.  An asset listed in a boundary's
-  ``technical_assets_inside`` gets that ``boundary``.
+  ``trust_boundaries_nested`` gets it as ``parent`` (when several list it, the innermost of
+  them).  An asset listed in a boundary's ``technical_assets_inside`` gets that ``boundary``.
 * ``technical_assets`` → ``parties``.  ``kind`` comes from the technology when it says more
   than the type (browsers, desktops, mobile apps and DevOps clients are ``client``; IoT and
   industrial devices ``device``; ``ai`` ``ai_model``; databases, file servers and identity
   stores ``store``), else from the type: ``external-entity`` → ``third_party``, ``process``
   → ``service``, ``datastore`` → ``store``.  Threagile has no people, so no ``person``.
 * ``data_assets`` → ``data``; ``classification`` from ``confidentiality``: ``public`` and
-  ``internal`` as they are, ``restricted`` and ``confidential`` → ``personal``,
-  ``strictly-confidential`` → ``sensitive``.  Our scale has four steps to Threagile's five;
-  we round up, because our findings (TM001, TM005) look only at personal and sensitive data,
-  and data its owner restricted should not vanish from them.  The original rating is kept
-  in a note.
-* ``origin``: the assets that process, store or send the datum but receive it over no
-  link; then, where the links from those do not reach every asset that has it, the assets
-  not reached that store it, then those not reached that send it.  So every asset Threagile
-  says processes or stores a datum reads it
+  ``internal`` as they are, ``restricted``, ``confidential`` and ``strictly-confidential`` →
+  ``sensitive``.  Confidentiality says how secret data is, not whether it is about people, so
+  none becomes ``personal``; and our findings (TM001, TM005) look only at personal and
+  sensitive data, so data its owner restricted should not vanish from them.  The original
+  rating is kept in a note.
+* ``origin``: the technical asset the data asset's ``origin`` names (by id or title), when
+  it names one; else the assets that process, store or send the datum but receive it over no
+  link.  Then, where the links from those do not reach every asset that has it, the assets
+  not reached that store it, then those that send it, then the others that have it, one at a
+  time in order of id.  So every asset Threagile says processes or stores a datum reads it
   (:func:`threatmodel.importers.conventions.infer_origin`).
 * ``communication_links`` → ``flows``: ``data_assets_sent`` become a flow from the asset to
   the link's target (id from the link title), ``data_assets_received`` a flow back (id with
-  ``_reply``).  ``protection: transport`` for the 21 protocols Threagile itself counts as
-  encrypted (``https``, ``wss``, ``ssh``, ``ldaps``, ``jdbc-encrypted``...; see
+  ``_reply``); a link that carries no data becomes one flow, from the asset to the target,
+  of a placeholder datum ``unspecified_<flow>`` (with one warning for all such links).
+  ``protection: transport`` for the 21 protocols Threagile itself counts as encrypted
+  (``https``, ``wss``, ``ssh``, ``ldaps``, ``jdbc-encrypted``...; see
   :data:`~threatmodel.importers.threagile_vocab.ENCRYPTED_PROTOCOLS`), ``none`` for every
-  other protocol.  Flows between boundaries get the network observer
-  (:mod:`threatmodel.importers.conventions`), except over process-local protocols.  A link
-  carrying no data cannot be a flow: it becomes a note on its asset, with a warning.
+  other protocol.  The network observer (:mod:`threatmodel.importers.conventions`) watches
+  both flows of each link that Threagile counts as crossing a network trust boundary: both
+  assets inside a boundary, neither inside an ``execution-environment`` boundary that is
+  nested in another, the two boundaries different and the target's a network one (every
+  type but ``execution-environment``); never over process-local protocols.
 * A technical asset's ``encryption`` (``transparent``, ``data-with-symmetric-shared-key``,
   ``data-with-end-user-individual-key``...) is encryption *at rest*: it protects stored data
   from whoever reads the disk, while the asset itself still reads it, as Threagile's own
@@ -39,8 +44,10 @@ communication links between them and the trust boundaries around them.  The mapp
   without the key, which would be wrong here, so it stays a note.
 * Everything else — CIA ratings, owners, tags, technologies, authentication, ``vpn``,
   shared runtimes, questions, abuse cases, security requirements, custom risks, risk
-  tracking, diagram tweaks — is kept as notes (YAML comments).  ``includes`` are not
-  followed (a warning says so): convert each file.
+  tracking, diagram tweaks — is kept as notes (YAML comments).  Unknown keys are notes too,
+  with one warning per key (however often it is used), suggesting the key it may misspell.
+* ``includes`` are read, relative to the including file, and merged in as Threagile merges
+  them (:mod:`threatmodel.importers.threagile_includes`).
 * YAML 1.1 booleans (``vpn: yes``) are accepted where Threagile expects a boolean, and merge
   keys (``<<: *base``) are applied, as Threagile's demo model relies on them.
 """

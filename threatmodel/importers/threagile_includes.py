@@ -86,10 +86,9 @@ class _Merger:
             try:
                 value, file_locate = self.load(included)
             except ModelError as exc:
-                if not FilePath(included).is_file():
-                    self.errors.append(
-                        Diagnostic(where, f"cannot read included file '{entry}': no such file")
-                    )
+                if not FilePath(included).exists():
+                    message = f"cannot read included file '{entry}': no such file"
+                    self.errors.append(Diagnostic(where, message))
                 else:
                     self.errors += exc.diagnostics
                 continue
