@@ -269,7 +269,7 @@ def test_pytm_sample_mapping(convert: Importer) -> None:
     placeholder = model.data["unspecified_agent_queries_user_comment_history"]
     assert (placeholder.origin, placeholder.classification.value) == (
         ["moderation_agent"],
-        "personal",
+        "internal",
     )
     flow = model.flows["agent_queries_user_comment_history"]
     assert (flow.from_, flow.to, flow.data) == (

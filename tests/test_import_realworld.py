@@ -88,7 +88,7 @@ def test_pytm_flows_without_data_carry_a_placeholder(convert: Convert, tmp_path:
     assert (datum.title, datum.origin, datum.classification.value) == (
         "Unspecified data of Login",
         ["user"],
-        "personal",
+        "internal",
     )
     closure = analyze(_loaded(output)).default.closure
     assert closure.level("web", "unspecified_login") is Level.PLAINTEXT

@@ -165,10 +165,10 @@ def add_placeholder(
 ) -> str:
     """A datum standing for what a flow without data carries; its id.
 
-    Its origin is the flow's sender and it is classified ``personal`` (our default for data
-    whose classification is unknown), so that a flow nobody described is not taken as
-    harmless: the findings it raises name an ``unspecified_...`` datum, which says what to
-    describe.
+    Its origin is the flow's sender.  It is classified ``internal``: the other tool said
+    nothing about it, so nothing personal or sensitive is claimed, and no finding rests on
+    data the model never described; the exposures still show who reads it.  Describing the
+    data (and its classification) is the user's step.
     """
     datum = ids.claim(f"{PLACEHOLDER_PREFIX}_{flow_id}")
     draft.add(
@@ -178,7 +178,7 @@ def add_placeholder(
             {
                 "title": f"Unspecified data of {flow_title}",
                 "origin": [sender],
-                "classification": "personal",
+                "classification": "internal",
                 "description": (
                     f"Added on import: this flow carries no data in the {label} model. Say what "
                     "it carries (and its classification), or delete the flow."
