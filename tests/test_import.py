@@ -21,11 +21,16 @@ from threatmodel.importers.yamlwrite import render
 from threatmodel.load.loader import LoadedModel, load_file, load_text
 from threatmodel.load.model import Level, ProtectionLevel
 
-THREAGILE = "tests/fixtures/threagile/threagile-example-model.yaml"
-PYTM = "tests/fixtures/pytm/sample-tm.json"
+THREAGILE = "tests/fixtures/import/threagile/threagile-demo-example.yaml"
+PYTM = "tests/fixtures/import/pytm/owasp-sample-2026.json"
 PYTM_WARNING = (
-    f"{PYTM}:1:60166: warning: flow 'Agent queries user comment history' carries no data, so "
-    "it is not a flow here; kept as a note on 'Moderation Agent'\n"
+    f"{PYTM}:1:60166: warning: 1 flow carries no data (first: 'Agent queries user comment "
+    "history'); each carries a placeholder datum unspecified_<flow> here\n"
+)
+PYTM_NOTICE = (
+    "note: pytm's --json writes each flow's protocol and encryption as the receiving element's "
+    "defaults, so protection here follows those; threatmodel import pytm on the script (tm.py) "
+    "runs it and keeps what the script set on each flow"
 )
 
 Importer = Callable[..., tuple[Run, Path]]
@@ -62,15 +67,16 @@ def _analyse(path: Path) -> tuple[LoadedModel, Analysis]:
         (
             "threagile",
             THREAGILE,
-            "threagile-example-model.yaml",
+            "threagile-demo-example.yaml",
             "15 parties, 12 data, 34 flows, 5 boundaries",
             "",
         ),
         (
             "pytm",
             PYTM,
-            "pytm-sample-tm.yaml",
-            "9 parties, 11 data, 10 flows, 3 boundaries",
+            "pytm-owasp-sample-2026.yaml",
+            "9 parties, 12 data, 11 flows, 3 boundaries; 1 placeholder datum (unspecified_...) "
+            "for a flow without data",
             PYTM_WARNING,
         ),
     ],
@@ -87,7 +93,10 @@ def test_reference_models_convert(
     result, output = convert(tool, source)
     label = {"threagile": "Threagile", "pytm": "pytm"}[tool]
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{output}: converted from {label} model {source} ({summary})\n"
+    notice = f"{output}: {PYTM_NOTICE}\n" if tool == "pytm" else ""
+    assert result.stdout == (
+        f"{output}: converted from {label} model {source} ({summary})\n{notice}"
+    )
     assert result.stderr == warnings
     text = output.read_text(encoding="utf-8")
     assert text.startswith(
@@ -133,8 +142,8 @@ def test_threagile_demo_mapping(convert: Importer) -> None:
     assert kinds["network_observer"] == "observer"
     classes = {d: model.data[d].classification.value for d in model.data}
     assert classes["customer_accounts"] == "sensitive"  # strictly-confidential
-    assert classes["customer_contracts"] == "personal"  # confidential
-    assert classes["contract_summaries"] == "personal"  # restricted
+    assert classes["customer_contracts"] == "sensitive"  # confidential
+    assert classes["contract_summaries"] == "sensitive"  # restricted
     assert classes["server_application_code"] == "internal"
     assert classes["marketing_material"] == "public"
     assert model.data["customer_accounts"].origin == ["ldap_auth_server", "sql_database"]
@@ -257,10 +266,18 @@ def test_pytm_sample_mapping(convert: Importer) -> None:
     text = output.read_text(encoding="utf-8")
     assert "    # pytm finding INP03 (High): Server Side Include (SSI) Injection\n" in text
     assert "excluded by assumption 'This webserver does not use PHP'" in text
-    assert (
-        "    # pytm flow 'Agent queries user comment history' to 'SQL Database' carries no data"
-        in text
+    placeholder = model.data["unspecified_agent_queries_user_comment_history"]
+    assert (placeholder.origin, placeholder.classification.value) == (
+        ["moderation_agent"],
+        "internal",
     )
+    flow = model.flows["agent_queries_user_comment_history"]
+    assert (flow.from_, flow.to, flow.data) == (
+        "moderation_agent",
+        "sql_database",
+        ["unspecified_agent_queries_user_comment_history"],
+    )
+    assert "threatsFile" not in text and "site-packages" not in text
 
 
 def _pytm(**sections: object) -> str:
@@ -387,7 +404,6 @@ def test_threagile_warnings_for_what_is_left_out(convert: Importer, tmp_path: Pa
         "w.yaml",
         """\
 title: W
-includes: [more.yaml]
 colour: blue
 data_assets:
   D: {id: d, confidentiality: internal}
@@ -405,17 +421,17 @@ technical_assets:
     result, output = convert("threagile", source)
     assert result.exit_code == 0
     assert result.stderr == (
-        f"{source}:2:1: warning: included files are not read; convert each of them separately\n"
-        f"{source}:3:1: warning: unknown Threagile key 'colour' ignored; kept as a note\n"
-        f"{source}:12:7: warning: communication link 'Ping' carries no data assets, so it is not "
-        "a flow; kept as a note\n"
-        f"{source}:13:35: warning: unknown protocol 'carrier-pigeon'; taken as unencrypted "
+        f"{source}:2:1: warning: unknown Threagile key 'colour' ignored; kept as a note\n"
+        f"{source}:11:7: warning: 1 communication link carries no data assets (first: 'Ping'); "
+        "each is a flow of a placeholder datum unspecified_<flow> here\n"
+        f"{source}:12:35: warning: unknown protocol 'carrier-pigeon'; taken as unencrypted "
         "(protection: none)\n"
-        f"{source}:13:74: warning: unknown Threagile field 'vpm' in communication link 'Push'; "
-        "kept as a note\n"
+        f"{source}:12:74: warning: unknown Threagile field 'vpm' in communication link 'Push'; "
+        "kept as a note; did you mean 'vpn'?\n"
     )
     text = output.read_text(encoding="utf-8")
-    assert "    # Threagile link 'Ping' to b carries no data assets (protocol: https)\n" in text
+    ping = "  ping:\n    title: Ping\n    from: a\n    to: b\n    data: [unspecified_ping]\n"
+    assert ping in text
     assert "vpm" in text.split("  push:")[1]
     assert "# colour: blue\n" in text
 
@@ -619,8 +635,6 @@ def test_pytm_reference_errors(convert: Importer, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         f"{source}:5:18: error: unknown boundary 'Cloud'\n"
-        f"{source}:15:12: error: duplicate element name 'S'; pytm refers to elements by name, "
-        "so names must be unique\n"
         f"{source}:23:12: error: unknown element 'T'\n"
     )
 

@@ -19,8 +19,10 @@ from threatmodel.load.loader import LoadedModel
 def import_model(tool: str, source: str, output: str) -> None:
     """Convert a Threagile YAML or pytm JSON model into a threatmodel model.
 
-    What the format cannot express is kept as comments in MODEL; warnings say what was
-    left out. See docs/import.md for how each field is mapped.
+    Given a pytm script (FILE.py) instead of its JSON, import runs it with pytm (which must
+    be installed) to keep each flow's own protocol and encryption. What the format cannot
+    express is kept as comments in MODEL; warnings say what was left out. See
+    docs/import.md for how each field is mapped.
     """
     try:
         imported = import_file(tool, source, output)
@@ -29,7 +31,10 @@ def import_model(tool: str, source: str, output: str) -> None:
     print_diagnostics(imported.warnings)
     emit(imported.text, output)
     label = IMPORTERS[tool].label
-    click.echo(f"{output}: converted from {label} model {source} ({_summary(imported.loaded)})")
+    summary = "; ".join([_summary(imported.loaded), *imported.remarks])
+    click.echo(f"{output}: converted from {label} model {source} ({summary})")
+    for notice in imported.notices:
+        click.echo(f"{output}: note: {notice}")
     sys.exit(EXIT_OK)
 
 

@@ -48,6 +48,10 @@ class Imported:
     warnings: tuple[Diagnostic, ...]
     """What the conversion left out (located in the input), then the loader's warnings about
     the result (located in the output)."""
+    remarks: tuple[str, ...] = ()
+    """Added to the summary after the counts."""
+    notices: tuple[str, ...] = ()
+    """Printed after the summary."""
 
 
 def import_file(tool: str, path: str, output: str) -> Imported:
@@ -60,4 +64,10 @@ def import_file(tool: str, path: str, output: str) -> Imported:
         first = exc.diagnostics[0]
         message = f"internal error: the converted model does not validate: {first}"
         raise ModelError([Diagnostic(Location(path, 1, 1), message)]) from None
-    return Imported(text, loaded, (*conversion.warnings, *loaded.warnings))
+    return Imported(
+        text,
+        loaded,
+        (*conversion.warnings, *loaded.warnings),
+        tuple(conversion.remarks),
+        tuple(conversion.notices),
+    )

@@ -56,3 +56,8 @@ class Conversion:
 
     draft: Draft
     warnings: list[Diagnostic] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    """What the command's summary adds after its counts (``17 flows without data ...``)."""
+    notices: list[str] = field(default_factory=list)
+    """Lines the command prints after its summary: what the user should know about the
+    conversion as a whole."""

@@ -15,10 +15,14 @@ The mapping:
   ``internal``, ``SENSITIVE`` → ``personal``, ``SECRET`` and ``TOP_SECRET`` → ``sensitive``,
   ``UNKNOWN`` → ``personal`` (our default).  ``isPII`` raises it to at least ``personal``,
   ``isCredentials`` to ``sensitive``.  Credentials stay data rather than becoming ``keys``:
-  no pytm flow is sealed with them, and a key in our format means exactly that.
+  no pytm flow is sealed with them, and a key in our format means exactly that.  Data of one
+  name are merged when alike, else kept apart by the flows their ``carriedBy`` names; a
+  datum named ``undefined`` (pytm 1.4's name for ``flow.data = "text"``) takes its
+  description as title (:mod:`threatmodel.importers.pytm_model`).
 * ``origin``: the elements that have the datum (send it on a flow, list it in their ``data``
   or appear in its ``processedBy``) but receive it on no flow; then, where the flows from
-  those do not reach every element that has it, the elements not reached that send it
+  those do not reach every element that has it, the first sender in flow order not reached
+  yet — actors and external entities first —, one at a time
   (:func:`threatmodel.importers.conventions.infer_origin`).
 * ``flows`` → ``flows`` (``source`` → ``from``, ``sink`` → ``to``).  ``protection:
   transport`` when the flow's ``controls.isEncrypted`` is true, its ``tlsVersion`` is set,
@@ -26,13 +30,15 @@ The mapping:
   :data:`~threatmodel.importers.pytm_vocab.ENCRYPTED_PROTOCOLS`); else ``none``.
   pytm 1.4 overwrites a flow's ``protocol`` and ``isEncrypted`` with the sink's defaults
   when it writes the JSON, so a flow its script marks as HTTPS may arrive here
-  unencrypted: we convert what the file says.  Flows between boundaries get the network
-  observer (:mod:`threatmodel.importers.conventions`).  A flow without data cannot be a flow in
-  our format: it becomes a note on its source, with a warning.  ``note`` joins the
-  description.
+  unencrypted: we convert what the file says, and the summary says so.  Given the script
+  itself (``*.py``), we run it with pytm and keep what it set on each flow
+  (:mod:`threatmodel.importers.pytm_script`).  Flows between boundaries get the network
+  observer (:mod:`threatmodel.importers.conventions`).  A flow without data carries a
+  placeholder datum ``unspecified_<flow>``.  ``note`` joins the description.
 * ``findings`` and ``excluded_findings`` are pytm's own rules, not ours: each becomes a note
   on its target.  Controls, ports, protocols, LLM and datastore flags, assumptions and the
-  model's settings are notes too.
+  model's settings are notes too, except an absolute ``threatsFile`` (a path on the machine
+  that ran pytm).
 """
 
 from __future__ import annotations
@@ -44,36 +50,61 @@ from typing import Any
 from threatmodel.importers import notes
 from threatmodel.importers import pytm_vocab as vocab
 from threatmodel.importers.conventions import (
+    PLACEHOLDER_PREFIX,
     add_network_observer,
+    add_placeholder,
     header,
     infer_origin,
     origin_note,
+    placeholder_remark,
     source_element,
 )
 from threatmodel.importers.draft import Conversion, Draft, Element
 from threatmodel.importers.fields import Reader
 from threatmodel.importers.ids import IdAllocator
+from threatmodel.importers.pytm_model import Datum, Flow, Item, PytmModel, parse
 from threatmodel.importers.pytm_model import Element as PytmElement
-from threatmodel.importers.pytm_model import Item, PytmModel, parse
+from threatmodel.importers.pytm_script import SCRIPT_KEY, run_script
 from threatmodel.importers.pytm_vocab import FLOW_CONVERTED, attributes
-from threatmodel.importers.reading import read_json, read_text
-from threatmodel.load.diagnostics import Diagnostic, ModelError
+from threatmodel.importers.reading import Locate, read_json, read_text
+from threatmodel.load.diagnostics import Diagnostic, Location, ModelError
 
 TOOL = "pytm"
 LABEL = "pytm"
 
 
 def convert(path: str) -> Conversion:
-    """Read a pytm JSON file and convert it; :class:`ModelError` when it is not one."""
-    text = read_text(path, "a pytm JSON model")
-    try:
-        raw, locate = read_json(path, text)
-    except ModelError as exc:
-        raise ModelError([_with_hint(d, text, path) for d in exc.diagnostics]) from None
+    """Read a pytm JSON file (or run a pytm script, ``*.py``) and convert it;
+    :class:`ModelError` when it is not a pytm model."""
+    script = path.endswith(".py")
+    if script:
+        text = run_script(path)
+        raw, _ = read_json(path, text)
+        locate: Locate = lambda node, key: Location(path, 1, 1)  # noqa: E731
+    else:
+        text = read_text(path, "a pytm JSON model")
+        try:
+            raw, locate = read_json(path, text)
+        except ModelError as exc:
+            raise ModelError([_with_hint(d, text, path) for d in exc.diagnostics]) from None
     reader = Reader(path, locate)
     model = parse(raw, reader)
-    draft = _Builder(path, model, reader).build()
-    return Conversion(draft, sorted(reader.warnings))
+    builder = _Builder(path, model, reader)
+    draft = builder.build()
+    conversion = Conversion(draft, sorted(reader.warnings))
+    if builder.placeholders:
+        conversion.remarks.append(placeholder_remark(builder.placeholders))
+    if model.flows and not (isinstance(raw, dict) and raw.get(SCRIPT_KEY) is True):
+        conversion.notices.append(JSON_NOTICE)
+    return conversion
+
+
+JSON_NOTICE = (
+    "pytm's --json writes each flow's protocol and encryption as the receiving element's "
+    "defaults, so protection here follows those; threatmodel import pytm on the script "
+    "(tm.py) runs it and keeps what the script set on each flow"
+)
+"""Printed after converting pytm JSON that has flows."""
 
 
 def _with_hint(diagnostic: Diagnostic, text: str, path: str) -> Diagnostic:
@@ -99,17 +130,25 @@ class _Builder:
         self.ids = IdAllocator()
         self.boundary_ids: dict[str, str] = {}
         self.party_ids: dict[str, str] = {}
-        self.data_ids: dict[str, str] = {}
-        self.carried: dict[str, list[tuple[str, str]]] = {}
-        """Datum → (source, sink) of each flow that carries it."""
-        for flow in model.flows:
-            for name in flow.data:
-                self.carried.setdefault(name, []).append((flow.source, flow.sink))
-        self.held: dict[str, set[str]] = {}
-        """Datum → the elements that list it in their own ``data``."""
+        self.data_ids: dict[int, str] = {}
+        self.placeholders = 0
+        """How many flows without data got a placeholder datum."""
+        ordered = sorted(model.flows, key=lambda flow: (flow.order, flow.node))
+        self.carried: dict[int, list[Flow]] = {}
+        """Datum key → the flows that carry it, in the model's flow order."""
+        for flow in ordered:
+            for key in flow.carried:
+                self.carried.setdefault(key, []).append(flow)
+        names: dict[str, list[int]] = {}
+        for datum in model.data:
+            names.setdefault(datum.name, []).append(datum.key)
+        self.held: dict[int, set[str]] = {}
+        """Datum key → the elements that list it in their own ``data``."""
         for element in model.elements:
             for name in element.data:
-                self.held.setdefault(name, set()).add(element.name)
+                for key in names.get(name, []):
+                    self.held.setdefault(key, set()).add(element.name)
+        self.classes = {element.name: element.cls for element in model.elements}
 
     def build(self) -> Draft:
         model = self.model
@@ -124,7 +163,10 @@ class _Builder:
         draft.add("sources", source_element(self.ids, TOOL, LABEL, self.path, title))
         self.boundary_ids = _allocate(self.ids, model.boundaries, "boundary")
         self.party_ids = _allocate(self.ids, model.elements, "party")
-        self.data_ids = _allocate(self.ids, model.data, "datum")
+        self.data_ids = {
+            datum.key: self.ids.allocate(datum.title, "datum")
+            for datum in sorted(model.data, key=lambda datum: (datum.title, datum.key))
+        }
         findings = self._findings_by_target(draft)
         for boundary in model.boundaries:
             element = _element(self.boundary_ids[boundary.name], boundary)
@@ -161,7 +203,7 @@ class _Builder:
     def _findings_by_target(self, draft: Draft) -> dict[str, list[str]]:
         """pytm's findings by target name; those about nothing we convert go to the model."""
         targets = {b.name for b in self.model.boundaries} | set(self.party_ids)
-        targets |= {flow.name for flow in self.model.flows if flow.data}
+        targets |= {flow.name for flow in self.model.flows}
         by_target: dict[str, list[str]] = {}
         elsewhere: list[str] = []
         for finding in self.model.findings:
@@ -173,26 +215,18 @@ class _Builder:
         return {target: sorted(texts) for target, texts in by_target.items()}
 
     def _flows(self, draft: Draft, findings: dict[str, list[str]]) -> None:
-        carrying = sorted(
-            (flow for flow in self.model.flows if flow.data),
-            key=lambda flow: (flow.name, flow.node),
-        )
-        ids = {flow.node: self.ids.allocate(flow.name, "flow") for flow in carrying}
+        flows = sorted(self.model.flows, key=lambda flow: (flow.name, flow.node))
+        ids = {flow.node: self.ids.allocate(flow.name, "flow") for flow in flows}
+        empty = [flow for flow in self.model.flows if not flow.carried]
+        if empty:
+            first = empty[0]
+            self.reader.warn(
+                first.node,
+                f"{len(empty)} flow{'s carry' if len(empty) != 1 else ' carries'} no data "
+                f"(first: '{first.name}'); each carries a placeholder datum "
+                f"{PLACEHOLDER_PREFIX}_<flow> here",
+            )
         for flow in self.model.flows:
-            if not flow.data:
-                self.reader.warn(
-                    flow.node,
-                    f"flow '{flow.name}' carries no data, so it is not a flow here; kept as a "
-                    f"note on '{flow.source}'",
-                )
-                source = draft.sections["parties"][self.party_ids[flow.source]]
-                source.notes.append(
-                    notes.line(
-                        f"{LABEL} flow '{flow.name}' to '{flow.sink}' carries no data",
-                        attributes(flow.raw, FLOW_CONVERTED),
-                    )
-                )
-                continue
             element = _element(ids[flow.node], flow)
             note = flow.raw.get("note")
             if isinstance(note, str) and note.strip():
@@ -200,11 +234,17 @@ class _Builder:
                 element.fields["description"] = (
                     f"{description}\n\n{note.strip()}" if description else note.strip()
                 )
+            source = self.party_ids[flow.source]
+            if flow.carried:
+                data = sorted({self.data_ids[key] for key in flow.carried})
+            else:
+                self.placeholders += 1
+                data = [add_placeholder(draft, self.ids, ids[flow.node], flow.name, source, LABEL)]
             element.fields.update(
                 {
-                    "from": self.party_ids[flow.source],
+                    "from": source,
                     "to": self.party_ids[flow.sink],
-                    "data": sorted({self.data_ids[name] for name in flow.data}),
+                    "data": data,
                     "protection": vocab.protection(flow.raw),
                 }
             )
@@ -214,19 +254,24 @@ class _Builder:
             ]
             draft.add("flows", element)
 
-    def _datum(self, datum: Item) -> Element:
-        element = _element(self.data_ids[datum.name], datum)
+    def _datum(self, datum: Datum) -> Element:
+        element = Element(self.data_ids[datum.key], {"title": datum.title})
+        if datum.description and datum.description != datum.title:
+            element.fields["description"] = datum.description
         raw = datum.raw
-        flows = self.carried.get(datum.name, [])
-        senders = {sender for sender, _ in flows}
+        flows = self.carried.get(datum.key, [])
+        pairs = [(flow.source, flow.sink) for flow in flows]
+        senders = list(dict.fromkeys(flow.source for flow in flows))
         processed = raw.get("processedBy")
         processed_by = {
             name
             for name in (processed if isinstance(processed, list) else [])
             if isinstance(name, str) and name in self.party_ids
         }
-        holders = senders | self.held.get(datum.name, set()) | processed_by
-        origin, rules = infer_origin(holders, flows, senders)
+        holders = set(senders) | self.held.get(datum.key, set()) | processed_by
+        starters = [name for name in senders if self.classes.get(name) in _STARTERS]
+        others = [name for name in senders if name not in starters]
+        origin, rules = infer_origin(holders, pairs, starters, others)
         if origin:
             element.fields["origin"] = sorted(self.party_ids[name] for name in origin)
         element.fields["classification"] = vocab.classification(raw)
@@ -235,10 +280,15 @@ class _Builder:
         return element
 
 
+_STARTERS = frozenset({"Actor", "ExternalEntity"})
+"""Classes that start chains of flows: first in line to be a datum's origin."""
+
 _ORIGIN_RULES = {
     0: "the elements that have it (send it, hold it as data, or process it, as pytm's "
     "processedBy says) but receive it on no flow",
-    1: "the elements that send it and that the flows from those before do not reach",
+    1: "the first actor or external entity, in flow order, that sends it and is not reached "
+    "by the flows from the origins before",
+    2: "the first element, in flow order, that sends it and is still not reached",
 }
 
 

@@ -2,9 +2,16 @@
 
 pytm writes (``tm.py --json FILE``) lists of boundaries, actors, assets, ``elements`` (the
 actors and assets together), data, flows and findings, and refers from one to another by
-``name``.  Names must therefore be unique among boundaries, among elements and among data;
-a flow's ``source`` and ``sink``, an ``inBoundary`` and a finding's ``target`` must name
-something that exists.  Every violation is a located error, all reported at once.
+``name``.  A flow's ``source`` and ``sink``, an ``inBoundary`` and a finding's ``target`` must
+name something that exists; every violation is a located error, all reported at once.  Two
+boundaries or elements of one name cannot be told apart in the JSON: the second is merged
+into the first, with a warning.
+
+Data are the exception: pytm accepts two data of one name (and pytm 1.4 turns every
+``flow.data = "text"`` of an older script into a datum named ``undefined``).  A datum's
+``carriedBy`` names the flows that carry it, which tells such data apart: data of one name
+that are identical but for their flows are merged (with a warning); different ones are kept
+apart, each on the flows its ``carriedBy`` names.
 """
 
 from __future__ import annotations
@@ -36,9 +43,10 @@ TOP_LEVEL = frozenset(
         "isOrdered",
         "mergeResponses",
         "onDuplicates",
+        "threatmodelScript",
     }
 )
-"""The keys pytm 1.4 writes at the top level."""
+"""The keys pytm 1.4 writes at the top level (and the mark of a script we ran)."""
 
 SIGNATURE = ("elements", "actors", "assets", "flows")
 """A file with none of these lists is not a pytm model."""
@@ -76,12 +84,26 @@ class Boundary(Item):
 
 
 @dataclass
+class Datum(Item):
+    """A pytm datum; ``key`` tells apart data that share a name."""
+
+    key: int = 0
+    carried_by: list[str] = field(default_factory=list)
+    title: str = ""
+    """The name, or the description for pytm's ``undefined`` (a string set as a flow's data)."""
+
+
+@dataclass
 class Flow(Item):
     """A data flow from ``source`` to ``sink`` (element names)."""
 
     source: str = ""
     sink: str = ""
     data: list[str] = field(default_factory=list)
+    carried: list[int] = field(default_factory=list)
+    """The keys of the data it carries, duplicates of a name told apart."""
+    order: int = 0
+    """Where the flow comes in the model's order (pytm's ``order`` when set, else its place)."""
 
 
 @dataclass
@@ -100,7 +122,7 @@ class PytmModel:
     description: str
     boundaries: list[Boundary]
     elements: list[Element]
-    data: list[Item]
+    data: list[Datum]
     flows: list[Flow]
     findings: list[Finding]
     settings: dict[str, Any]
@@ -119,10 +141,9 @@ def parse(raw: Any, reader: Reader) -> PytmModel:
     elements = [
         _element(reader, item) for item in _named(reader, root, _element_lists(root), "element")
     ]
-    data = _named(reader, root, ("data",), "datum")
     flows = [_flow(reader, item) for item in _items(reader, root, "flows", "flow")]
     _check_references(reader, boundaries, elements, flows)
-    data += _undeclared_data(reader, data, flows)
+    data = _data(reader, root, flows)
     findings = _findings(reader, root)
     reader.check()
     title = reader.text(root, "name", ()).strip()
@@ -137,7 +158,9 @@ def parse(raw: Any, reader: Reader) -> PytmModel:
         flows=flows,
         findings=findings,
         settings={
-            key: root[key] for key in sorted(root) if key in _SETTINGS or key not in TOP_LEVEL
+            key: root[key]
+            for key in sorted(root)
+            if (key in _SETTINGS or key not in TOP_LEVEL) and not _machine_path(key, root[key])
         },
     )
 
@@ -189,17 +212,18 @@ _PLURALS = {"boundary": "boundaries", "element": "elements", "datum": "data"}
 def _named(
     reader: Reader, root: dict[str, Any], sections: tuple[str, ...], what: str
 ) -> list[Item]:
-    """Objects that others refer to by name: each name once."""
+    """Objects that others refer to by name: each name once.  pytm accepts two of one name,
+    but its JSON cannot tell them apart: the first is kept, and a warning says so."""
     seen: dict[str, Item] = {}
     for section in sections:
         for item in _items(reader, root, section, what):
             if item.name not in seen:
                 seen[item.name] = item
             else:
-                reader.error(
+                reader.warn(
                     (*item.node, "name"),
-                    f"duplicate {what} name '{item.name}'; pytm refers to "
-                    f"{_PLURALS[what]} by name, so names must be unique",
+                    f"another {what} is named '{item.name}'; pytm refers to {_PLURALS[what]} by "
+                    "name, so this one is merged into the first",
                 )
     return list(seen.values())
 
@@ -254,7 +278,19 @@ def _flow(reader: Reader, item: Item) -> Flow:
         if value is None and item.raw.get(key) in (None, ""):
             where = (*item.node, key) if key in item.raw else item.node
             reader.error(where, f"flow '{item.name}' has no '{key}'")
-    return Flow(item.name, item.node, item.raw, source or "", sink or "", _data_names(reader, item))
+    order = item.raw.get("order")
+    place = int(item.node[1])
+    return Flow(
+        item.name,
+        item.node,
+        item.raw,
+        source or "",
+        sink or "",
+        _data_names(reader, item),
+        order=order
+        if isinstance(order, int) and not isinstance(order, bool) and order >= 0
+        else place,
+    )
 
 
 def _check_references(
@@ -275,22 +311,91 @@ def _check_references(
     _boundary_cycles(reader, boundaries)
 
 
-def _undeclared_data(reader: Reader, data: list[Item], flows: list[Flow]) -> list[Item]:
-    """Data that flows name but ``data`` does not list: added with the defaults, and a
-    warning (pytm makes such data itself when a flow names it)."""
-    known = {item.name for item in data}
-    added = []
+_PER_FLOW = frozenset({"carriedBy", "processedBy"})
+"""A datum's attributes that pytm derives from the flows carrying it."""
+
+UNDEFINED = "undefined"
+"""The name pytm 1.4 gives a datum made from a string (``flow.data = "text"``)."""
+
+
+def _data(reader: Reader, root: dict[str, Any], flows: list[Flow]) -> list[Datum]:
+    """The data, duplicates of a name merged or told apart; each flow's ``carried`` set."""
+    groups: dict[str, list[Datum]] = {}
+    for item in _items(reader, root, "data", "datum"):
+        datum = _datum(reader, item, sum(len(group) for group in groups.values()))
+        group = groups.setdefault(datum.name, [])
+        twin = next((other for other in group if _same(other.raw, datum.raw)), None)
+        if twin is None:
+            group.append(datum)
+        else:
+            twin.carried_by += [name for name in datum.carried_by if name not in twin.carried_by]
+            reader.warn(
+                (*item.node, "name"),
+                f"datum '{datum.name}' is listed again with the same attributes; merged into one",
+            )
+    for name, group in groups.items():
+        if len(group) > 1:
+            reader.warn(
+                (*group[1].node, "name"),
+                f"{len(group)} different data are named '{name}'; kept apart, each on the "
+                "flows its 'carriedBy' names",
+            )
+    data = [datum for group in groups.values() for datum in group]
     for flow in flows:
         for index, name in enumerate(flow.data):
-            if name not in known:
-                known.add(name)
-                added.append(Item(name, (*flow.node, "data", index), {}))
+            if name not in groups:
+                datum = Datum(name, (*flow.node, "data", index), {}, key=len(data), title=name)
+                data.append(datum)
+                groups[name] = [datum]
                 reader.warn(
                     (*flow.node, "data", index),
                     f"flow '{flow.name}' carries '{name}', which 'data' does not list; "
                     "added it as a datum of unknown classification",
                 )
-    return added
+            group = groups[name]
+            chosen = [d for d in group if flow.name in d.carried_by] if len(group) > 1 else group
+            if not chosen:
+                chosen = group
+                reader.warn(
+                    (*flow.node, "data", index),
+                    f"flow '{flow.name}' carries '{name}', and no datum of that name says it is "
+                    "carried by this flow; taken as carrying each of them",
+                )
+            flow.carried += [d.key for d in chosen if d.key not in flow.carried]
+    return data
+
+
+def _datum(reader: Reader, item: Item, key: int) -> Datum:
+    carried = item.raw.get("carriedBy")
+    names = [
+        entry.get("name") if isinstance(entry, dict) else entry
+        for entry in (carried if isinstance(carried, list) else [])
+    ]
+    title = item.name
+    if item.name == UNDEFINED and item.description:
+        title = item.description
+    return Datum(
+        item.name,
+        item.node,
+        item.raw,
+        key=key,
+        carried_by=[name for name in names if isinstance(name, str)],
+        title=title,
+    )
+
+
+def _same(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Two data alike but for the flows carrying them."""
+    keys = (set(first) | set(second)) - _PER_FLOW
+    return all(first.get(key) == second.get(key) for key in keys)
+
+
+def _machine_path(key: str, value: Any) -> bool:
+    """An absolute path of the machine that wrote the JSON (``threatsFile``): not a fact
+    about the model, and it would make the converted file depend on that machine."""
+    if key != "threatsFile" or not isinstance(value, str):
+        return False
+    return value.startswith(("/", "\\")) or (len(value) > 2 and value[1:3] in (":\\", ":/"))
 
 
 def _unknown(what: str, name: str, known: set[str]) -> str:

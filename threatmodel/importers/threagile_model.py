@@ -4,7 +4,12 @@ Every problem Threagile itself would refuse — a section of the wrong type, an 
 without an ``id``, two elements with one id, a link to an unknown asset, an unknown data
 asset, an unknown ``type`` or ``confidentiality``, an asset in two boundaries, boundaries
 nested in a cycle — is a located error, and all of them are reported at once.  What
-Threagile silently ignores (unknown keys) we keep as notes, with a warning.
+Threagile silently ignores (unknown keys) we keep as notes, with one warning per key and
+kind of element, however often it is used (with a suggestion when it looks misspelt).
+
+A boundary that more than one boundary nests (Threagile accepts that, and picks one) gets
+the innermost as its parent when one of them is inside the other; otherwise the first by id,
+with a warning.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from threatmodel.importers import notes
 from threatmodel.importers import threagile_vocab as vocab
 from threatmodel.importers.fields import Reader
 from threatmodel.importers.reading import Node
@@ -64,6 +68,8 @@ class DataAsset(Named):
     """A data asset."""
 
     classification: str = "personal"
+    origin: str = ""
+    """Threagile's free-text ``origin`` (a technical asset's id or title, or anything)."""
 
 
 @dataclass
@@ -73,6 +79,14 @@ class TrustBoundary(Named):
     parent: str | None = None
     inside: list[str] = field(default_factory=list)
     nested: list[str] = field(default_factory=list)
+    btype: str = ""
+    """Threagile's boundary ``type`` (``network-...`` or ``execution-environment``)."""
+
+    @property
+    def network(self) -> bool:
+        """A network boundary, as Threagile's ``IsNetworkBoundary`` says (an unknown or
+        missing type counts as one)."""
+        return self.btype != vocab.EXECUTION_ENVIRONMENT
 
 
 @dataclass
@@ -93,27 +107,30 @@ def parse(raw: Any, reader: Reader) -> ThreagileModel:
     """Check and read a Threagile model; :class:`ModelError` with every problem."""
     root = _root(raw, reader)
     for key in sorted(set(root) - vocab.TOP_LEVEL):
-        reader.warn((key,), f"unknown Threagile key '{key}' ignored; kept as a note", key=True)
-    if root.get("includes"):
+        hint = did_you_mean(key, vocab.TOP_LEVEL)
         reader.warn(
-            ("includes",),
-            "included files are not read; convert each of them separately",
-            key=True,
+            (key,), f"unknown Threagile key '{key}' ignored; kept as a note{hint}", key=True
         )
+    unknown = _UnknownKeys()
     title = reader.text(root, "title", ())
     if not title.strip():
         reader.warn(("title",), "the model has no title; using the file name", key=True)
-    data = [_data_asset(item, reader) for item in _named(reader, root, "data_assets", "data asset")]
+    data = [
+        _data_asset(item, reader, unknown)
+        for item in _named(reader, root, "data_assets", "data asset")
+    ]
     assets = [
-        _asset(item, reader) for item in _named(reader, root, "technical_assets", "technical asset")
+        _asset(item, reader, unknown)
+        for item in _named(reader, root, "technical_assets", "technical asset")
     ]
     boundaries = [
-        _boundary(item, reader)
+        _boundary(item, reader, unknown)
         for item in _named(reader, root, "trust_boundaries", "trust boundary")
     ]
     _check_references(reader, assets, {d.tid for d in data})
     _place(reader, assets, boundaries)
-    _runtimes(reader, root, assets)
+    _runtimes(reader, root, assets, unknown)
+    unknown.report(reader)
     reader.check()
     return ThreagileModel(
         title=title.strip(),
@@ -170,15 +187,31 @@ def _named(reader: Reader, root: dict[str, Any], section: str, what: str) -> lis
     return [found[tid] for tid in sorted(found)]
 
 
-def _unknown(reader: Reader, item: Named, known: frozenset[str], what: str) -> tuple[str, ...]:
-    unknown = tuple(sorted(key for key in item.raw if key not in known))
-    for key in unknown:
-        reader.warn(
-            (*item.node, key),
-            f"unknown Threagile field '{key}' in {what} '{item.name}'; kept as a note",
-            key=True,
-        )
-    return unknown
+class _UnknownKeys:
+    """Unknown keys, one warning per key and kind of element however often it is used."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], list[tuple[Named, frozenset[str]]]] = {}
+
+    def of(self, item: Named, known: frozenset[str], what: str) -> tuple[str, ...]:
+        """The unknown keys of ``item`` (kept as notes); recorded for :meth:`report`."""
+        unknown = tuple(sorted(key for key in item.raw if key not in known))
+        for key in unknown:
+            self.seen.setdefault((what, key), []).append((item, known))
+        return unknown
+
+    def report(self, reader: Reader) -> None:
+        for (what, key), uses in self.seen.items():
+            item, known = uses[0]
+            hint = did_you_mean(key, known)
+            if len(uses) == 1:
+                message = f"unknown Threagile field '{key}' in {what} '{item.name}'; kept as a note"
+            else:
+                message = (
+                    f"unknown Threagile field '{key}' in {len(uses)} {what}s (first: "
+                    f"'{item.name}'); kept as notes"
+                )
+            reader.warn((*item.node, key), f"{message}{hint}", key=True)
 
 
 def _fields(item: Named) -> dict[str, Any]:
@@ -192,7 +225,7 @@ def _fields(item: Named) -> dict[str, Any]:
     }
 
 
-def _data_asset(item: Named, reader: Reader) -> DataAsset:
+def _data_asset(item: Named, reader: Reader, unknown: _UnknownKeys) -> DataAsset:
     confidentiality = reader.choice(item.raw, "confidentiality", item.node, vocab.CONFIDENTIALITY)
     if "confidentiality" not in item.raw:
         reader.warn(
@@ -202,32 +235,35 @@ def _data_asset(item: Named, reader: Reader) -> DataAsset:
         )
     return DataAsset(
         **_fields(item),
-        unknown=_unknown(reader, item, vocab.DATA_KEYS, "data asset"),
+        unknown=unknown.of(item, vocab.DATA_KEYS, "data asset"),
         classification=vocab.CONFIDENTIALITY.get(confidentiality, "personal"),
+        origin=reader.text(item.raw, "origin", item.node).strip(),
     )
 
 
-def _asset(item: Named, reader: Reader) -> Asset:
+def _asset(item: Named, reader: Reader, unknown: _UnknownKeys) -> Asset:
     raw, node = item.raw, item.node
     item.raw = _with_flags(reader, raw, node, vocab.ASSET_FLAGS)
     asset_type = reader.choice(raw, "type", node, vocab.ASSET_TYPES)
     technologies = [reader.text(raw, "technology", node), *reader.names(raw, "technologies", node)]
     asset = Asset(
         **_fields(item),
-        unknown=_unknown(reader, item, vocab.ASSET_KEYS, "technical asset"),
+        unknown=unknown.of(item, vocab.ASSET_KEYS, "technical asset"),
         kind=_kind(asset_type, technologies),
         processed=reader.names(raw, "data_assets_processed", node),
         stored=reader.names(raw, "data_assets_stored", node),
     )
     for title, value in reader.mapping(raw, "communication_links", node).items():
-        link = _link(reader, asset, title, value)
+        link = _link(reader, asset, title, value, unknown)
         if link is not None:
             asset.links.append(link)
     return asset
 
 
-def _link(reader: Reader, asset: Asset, title: str, value: Any) -> Link | None:
-    """A communication link of ``asset``; ``None`` when it is no flow (with a problem)."""
+def _link(
+    reader: Reader, asset: Asset, title: str, value: Any, unknown: _UnknownKeys
+) -> Link | None:
+    """A communication link of ``asset``; ``None`` when it is no flow (with an error)."""
     node = (*asset.node, "communication_links", title)
     fields = reader.member(value, f"communication link '{title}'", node)
     if fields is None:
@@ -236,7 +272,7 @@ def _link(reader: Reader, asset: Asset, title: str, value: Any) -> Link | None:
     named = Named(title, title, node, fields, reader.text(fields, "description", node))
     link = Link(
         **_fields(named),
-        unknown=_unknown(reader, named, vocab.LINK_KEYS, "communication link"),
+        unknown=unknown.of(named, vocab.LINK_KEYS, "communication link"),
         source=asset.tid,
         target=reader.text(fields, "target", node),
         protocol=reader.text(fields, "protocol", node),
@@ -248,20 +284,7 @@ def _link(reader: Reader, asset: Asset, title: str, value: Any) -> Link | None:
             reader.error(node, f"missing 'target' in communication link '{title}'", key=True)
         return None
     _check_protocol(reader, link)
-    if link.sent or link.received:
-        return link
-    reader.warn(
-        node,
-        f"communication link '{title}' carries no data assets, so it is not a flow; kept as a note",
-        key=True,
-    )
-    asset.extra_notes.append(
-        notes.line(
-            f"Threagile link '{title}' to {link.target} carries no data assets",
-            notes.attributes(fields, ("protocol", "description")),
-        )
-    )
-    return None
+    return link
 
 
 def _with_flags(
@@ -296,12 +319,20 @@ def _kind(asset_type: str, technologies: list[str]) -> str:
     return vocab.TYPE_KINDS.get(asset_type, "service")
 
 
-def _boundary(item: Named, reader: Reader) -> TrustBoundary:
+def _boundary(item: Named, reader: Reader, unknown: _UnknownKeys) -> TrustBoundary:
+    btype = reader.text(item.raw, "type", item.node).strip()
+    if btype and btype not in vocab.BOUNDARY_TYPES:
+        reader.warn(
+            (*item.node, "type"),
+            f"unknown trust boundary type '{btype}'{did_you_mean(btype, vocab.BOUNDARY_TYPES)}; "
+            "taken as a network boundary",
+        )
     return TrustBoundary(
         **_fields(item),
-        unknown=_unknown(reader, item, vocab.BOUNDARY_KEYS, "trust boundary"),
+        unknown=unknown.of(item, vocab.BOUNDARY_KEYS, "trust boundary"),
         inside=reader.names(item.raw, "technical_assets_inside", item.node),
         nested=reader.names(item.raw, "trust_boundaries_nested", item.node),
+        btype=btype,
     )
 
 
@@ -347,20 +378,49 @@ def _place(reader: Reader, assets: list[Asset], boundaries: list[TrustBoundary])
                 )
             else:
                 asset.boundary = boundary.tid
+    parents: dict[str, list[tuple[str, Node]]] = {}
+    for boundary in boundaries:
         for index, tid in enumerate(boundary.nested):
             node = (*boundary.node, "trust_boundaries_nested", index)
-            child = boundary_ids.get(tid)
-            if child is None:
+            if tid not in boundary_ids:
                 reader.error(node, _unknown_reference("trust boundary", tid, set(boundary_ids)))
-            elif child.parent is not None and child.parent != boundary.tid:
-                reader.error(
-                    node,
-                    f"trust boundary '{tid}' is nested in two boundaries: "
-                    f"'{child.parent}' and '{boundary.tid}'",
-                )
-            else:
-                child.parent = boundary.tid
+            elif all(parent != boundary.tid for parent, _ in parents.get(tid, [])):
+                parents.setdefault(tid, []).append((boundary.tid, node))
+    direct = {tid: [parent for parent, _ in found] for tid, found in parents.items()}
+    for tid, found in sorted(parents.items()):
+        candidates = [parent for parent, _ in found]
+        if len(candidates) == 1:
+            boundary_ids[tid].parent = candidates[0]
+            continue
+        innermost = [
+            parent
+            for parent in candidates
+            if all(other == parent or other in _ancestors(parent, direct) for other in candidates)
+        ]
+        if innermost:
+            boundary_ids[tid].parent = innermost[0]
+            continue
+        chosen = sorted(candidates)[0]
+        boundary_ids[tid].parent = chosen
+        reader.warn(
+            found[1][1],
+            f"trust boundary '{tid}' is nested in {len(candidates)} boundaries that do not nest "
+            f"one another ({', '.join(sorted(candidates))}); Threagile picks one, we take "
+            f"'{chosen}'",
+        )
     _cycles(reader, boundary_ids)
+
+
+def _ancestors(tid: str, direct: dict[str, list[str]]) -> set[str]:
+    """Every boundary that nests ``tid``, directly or through others."""
+    seen: set[str] = set()
+    stack = list(direct.get(tid, []))
+    while stack:
+        parent = stack.pop()
+        if parent not in seen:
+            seen.add(parent)
+            stack += direct.get(parent, [])
+    return seen
 
 
 def _cycles(reader: Reader, boundaries: dict[str, TrustBoundary]) -> None:
@@ -385,11 +445,13 @@ def _cycles(reader: Reader, boundaries: dict[str, TrustBoundary]) -> None:
             boundaries[tid].parent = None
 
 
-def _runtimes(reader: Reader, root: dict[str, Any], assets: list[Asset]) -> None:
+def _runtimes(
+    reader: Reader, root: dict[str, Any], assets: list[Asset], unknown: _UnknownKeys
+) -> None:
     """Shared runtimes become a note on each asset that runs on one."""
     by_id = {asset.tid: asset for asset in assets}
     for item in _named(reader, root, "shared_runtimes", "shared runtime"):
-        _unknown(reader, item, vocab.RUNTIME_KEYS, "shared runtime")
+        unknown.of(item, vocab.RUNTIME_KEYS, "shared runtime")
         running = reader.names(item.raw, "technical_assets_running", item.node)
         for index, tid in enumerate(running):
             asset = by_id.get(tid)

@@ -68,9 +68,12 @@ _JUSTIFICATIONS = (
     ("justification_out_of_scope", "out of scope because"),
 )
 ORIGIN_RULES = {
+    -1: "the technical asset its Threagile origin names",
     0: "the assets that have it (process, store or send it) but receive it over no link",
-    1: "the assets that store it and that the links from those before do not reach",
-    2: "the assets that send it and are still not reached",
+    1: "the assets that store it and that the links from those before do not reach, one at "
+    "a time in order of id",
+    2: "the assets that send it and are still not reached, likewise",
+    3: "the assets that have it and are still not reached, likewise",
 }
 """How origins are chosen, for the note on each datum (see ``common.infer_origin``)."""
 

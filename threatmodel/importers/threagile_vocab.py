@@ -48,12 +48,26 @@ SIGNATURE = ("threagile_version", "technical_assets", "data_assets", "trust_boun
 CONFIDENTIALITY = {
     "public": "public",
     "internal": "internal",
-    "restricted": "personal",
-    "confidential": "personal",
+    "restricted": "sensitive",
+    "confidential": "sensitive",
     "strictly-confidential": "sensitive",
 }
 """Threagile confidentiality → our classification (see the module docstring of
 :mod:`threatmodel.importers.threagile` for why)."""
+
+EXECUTION_ENVIRONMENT = "execution-environment"
+"""The one boundary type that is not a network boundary for Threagile."""
+
+BOUNDARY_TYPES = (
+    "network-on-prem",
+    "network-dedicated-hoster",
+    "network-virtual-lan",
+    "network-cloud-provider",
+    "network-cloud-security-group",
+    "network-policy-namespace-isolation",
+    EXECUTION_ENVIRONMENT,
+)
+"""Threagile's trust boundary types."""
 
 ASSET_TYPES = ("external-entity", "process", "datastore")
 
