@@ -82,6 +82,15 @@ class Node:
     fill: Fill | None = None
     tooltip: str = ""
 
+    def lines(self) -> list[str]:
+        """What the node shows, line by line: title, id, what it reads, notes."""
+        lines = self.title.split("\n")
+        if self.subtitle:
+            lines.append(f"({self.subtitle})")
+        for prefix, items in (("reads: ", self.reads), ("sealed: ", self.sealed)):
+            lines += [prefix + line if index == 0 else line for index, line in enumerate(items)]
+        return lines + list(self.notes)
+
 
 @dataclass(frozen=True)
 class Edge:
