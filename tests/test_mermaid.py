@@ -22,9 +22,12 @@ from threatmodel.load.loader import load_file
 from threatmodel.queries.diff import compare
 from threatmodel.render.labels import clean
 from threatmodel.render.markdown import analysis_section, versions_section
-from threatmodel.render.mermaid import MAX_EDGES, MAX_TEXT, escape
+from threatmodel.render.mermaid import MAX_EDGES, MAX_TEXT, escape, mermaid_source
+from threatmodel.render.plan import resolve
+from threatmodel.render.views import full_scene
 
 PARSER = ROOT / "tools" / "mermaid"
+EXAMPLE = "models/assistant_messenger.yaml"
 DIFF_CASES = "tests/cases/diff"
 BLOCK = re.compile(r"^```mermaid\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
@@ -59,6 +62,9 @@ def _sources(directory: Path) -> dict[str, str]:
             sources[variant.name] = source
     hostile = analyze(load_file(str(_hostile_model(directory))))
     [sources["hostile"]] = blocks("\n".join(analysis_section(hostile)))
+    example = analyze(load_file(EXAMPLE))
+    drawn = resolve(example, "private_chat")
+    sources["highlight"] = mermaid_source(full_scene(example, drawn, "dm_text", faint=True))
     big = analyze(load_file(str(_big_model(directory, 30, 3, MAX_EDGES + 20))))
     [sources["big"]] = blocks("\n".join(analysis_section(big)))
     return sources
@@ -246,3 +252,30 @@ def test_a_diff_that_changes_no_flow_says_so(tmp_path: Path) -> None:
     section = versions_section(diff.old, diff.new)
     assert section[-1] == "No change in the default setting's flows."
     assert old.model.flows
+
+
+def test_readers_of_a_highlighted_datum_are_filled(mermaid: Parsed) -> None:
+    classes = {node["id"]: node["classes"] for node in mermaid["highlight"]["nodes"]}
+    analysis = analyze(load_file(EXAMPLE))
+    closure = analysis.result_for(resolve(analysis, "private_chat").setting).closure
+    readers, holders = closure.exposure("dm_text")
+    assert readers and holders
+    assert sorted(k for k, v in classes.items() if v == ["plaintext"]) == [
+        f"n_{party}" for party in readers
+    ]
+    assert sorted(k for k, v in classes.items() if v == ["ciphertext"]) == [
+        f"n_{party}" for party in holders
+    ]
+
+
+def test_render_writes_mermaid_files(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    result = run_cli(
+        "render", EXAMPLE, "-o", str(tmp_path), "--format", "mermaid", "--highlight", "dm_text",
+        "--scenario", "private_chat", "--inactive", "faint",
+    )  # fmt: skip
+    path = tmp_path / "assistant_messenger.private_chat.dm_text.mmd"
+    assert result.stdout.startswith(f"{path}: scenario private_chat: ")
+    analysis = analyze(load_file(EXAMPLE))
+    scene = full_scene(analysis, resolve(analysis, "private_chat"), "dm_text", faint=True)
+    assert path.read_text(encoding="utf-8") == mermaid_source(scene)
+    assert "classDef plaintext fill:#f6b0ab" in path.read_text(encoding="utf-8")

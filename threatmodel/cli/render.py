@@ -1,4 +1,4 @@
-"""``threatmodel render``: Graphviz data-flow diagrams, one per scenario."""
+"""``threatmodel render``: data-flow diagrams (Graphviz, or Mermaid source), one per scenario."""
 
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ from threatmodel.render import (
     resolve,
     setting_plan,
 )
+from threatmodel.render.mermaid import mermaid_source
 
-FORMATS = ("svg", "png", "dot")
+FORMATS = ("svg", "png", "dot", "mermaid")
+SUFFIXES = {"mermaid": "mmd"}
+"""File extensions that differ from the format's name."""
 
 
 @click.command(epilog=EPILOG)
@@ -54,8 +57,8 @@ FORMATS = ("svg", "png", "dot")
     type=click.Choice(FORMATS),
     default="svg",
     show_default=True,
-    help="svg and png are drawn by Graphviz; dot is the Graphviz source. PNG needs the "
-    "Graphviz 'dot' program on PATH.",
+    help="svg and png are drawn by Graphviz; dot is the Graphviz source; mermaid a Mermaid "
+    "flowchart (.mmd). PNG needs the Graphviz 'dot' program on PATH.",
 )
 @click.option(
     "--scenario",
@@ -157,10 +160,10 @@ def render(
             skipped += plan.skipped
     directory = _directory(output_dir)
     if verbose:
-        shown = backend.describe() if backend else "none (DOT source written as is)"
+        shown = backend.describe() if backend else "none (source written as is)"
         click.echo(f"backend: {shown}", err=True)
     for diagram in diagrams:
-        path = directory / f"{diagram.stem}.{output_format}"
+        path = directory / f"{diagram.stem}.{SUFFIXES.get(output_format, output_format)}"
         started = time.monotonic()
         _write(path, _draw(diagram, backend, output_format))
         click.echo(f"{path}: {diagram.description}")
@@ -171,7 +174,7 @@ def render(
 
 
 def _backend(choice: Choice, output_format: str) -> Backend | None:
-    if output_format == "dot":
+    if output_format in ("dot", "mermaid"):
         return None
     try:
         backend = choose(choice)
@@ -213,6 +216,8 @@ def _directory(output_dir: str) -> Path:
 
 
 def _draw(diagram: Diagram, backend: Backend | None, output_format: str) -> bytes:
+    if output_format == "mermaid":
+        return mermaid_source(diagram.scene).encode("utf-8")
     source = dot_source(diagram.scene)
     if backend is None:
         return source.encode("utf-8")
