@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import click
 
+from threatmodel.cli import completion
 from threatmodel.cli.options import EPILOG, EXIT_INVALID, overrides, run_analysis, set_options
 from threatmodel.cli.output import write_atomic
 from threatmodel.engine.exposure import Analysis
@@ -41,7 +42,7 @@ SUFFIXES = {"mermaid": "mmd"}
 
 
 @click.command(epilog=EPILOG)
-@click.argument("model", metavar="MODEL")
+@click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
 @click.option(
     "-o",
     "--output-dir",
@@ -65,6 +66,7 @@ SUFFIXES = {"mermaid": "mmd"}
     "scenarios",
     multiple=True,
     metavar="NAME",
+    shell_complete=completion.scenarios,
     help="Draw this scenario ('default': the default setting); repeatable. "
     "Default: every scenario of the model, or the default setting when it has none.",
 )
@@ -72,6 +74,7 @@ SUFFIXES = {"mermaid": "mmd"}
 @click.option(
     "--highlight",
     metavar="DATA",
+    shell_complete=completion.data,
     help="Fill the parties that read DATA in plaintext, and those holding it only as ciphertext.",
 )
 @click.option(
@@ -84,6 +87,7 @@ SUFFIXES = {"mermaid": "mmd"}
     nargs=2,
     metavar="A B",
     default=None,
+    shell_complete=completion.scenarios,
     help="Draw what changes from scenario A to scenario B ('default': the default setting).",
 )
 @click.option(
