@@ -241,7 +241,7 @@ def test_a_diff_marks_flows_switched_on_and_off(run_cli: Callable[..., Run]) -> 
     ).stdout
     [source] = blocks(report)
     assert '|"+ ' in source and '|"− ' in source
-    assert "blue: + only in after" in report and "orange: − only in before" in report
+    assert "blue — + only in after" in report and "orange — − only in before" in report
 
 
 def test_a_diff_that_changes_no_flow_says_so(tmp_path: Path) -> None:
@@ -279,3 +279,10 @@ def test_render_writes_mermaid_files(run_cli: Callable[..., Run], tmp_path: Path
     scene = full_scene(analysis, resolve(analysis, "private_chat"), "dm_text", faint=True)
     assert path.read_text(encoding="utf-8") == mermaid_source(scene)
     assert "classDef plaintext fill:#f6b0ab" in path.read_text(encoding="utf-8")
+
+
+def test_the_readme_shows_the_example_models_diagram_as_its_report_draws_it() -> None:
+    section = analysis_section(analyze(load_file(EXAMPLE)))
+    drawn = "\n".join(section[section.index(next(s for s in section if s.startswith("```"))) :])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert drawn in readme, "README's Mermaid example is stale: paste analyze's diagram"

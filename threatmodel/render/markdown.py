@@ -95,8 +95,8 @@ def _section(
         if notes:
             out += ["", *(f"_{note}_" for note in notes)]
         out += ["", block, ""]
-        legend = " · ".join(f"{sample}: {meaning}" for sample, meaning in legend_items(scene))
-        out.append(f"Legend: {legend}")
+        legend = " · ".join(f"{sample} — {meaning}" for sample, meaning in legend_items(scene))
+        out.append(f"**Legend:** {legend}")
         return out
     out += ["", *(f"_Not drawn: {r}._" for r in reasons), "", RENDER_HINT]
     return out
