@@ -21,6 +21,7 @@ from threatmodel.engine.exposure import analyze
 from threatmodel.load.loader import load_file
 from threatmodel.queries.diff import compare
 from threatmodel.render.labels import clean
+from threatmodel.render.large import boundary_scene, focus_scene
 from threatmodel.render.markdown import analysis_section, versions_section
 from threatmodel.render.mermaid import MAX_EDGES, MAX_TEXT, escape, mermaid_source
 from threatmodel.render.plan import resolve
@@ -67,6 +68,9 @@ def _sources(directory: Path) -> dict[str, str]:
     sources["highlight"] = mermaid_source(full_scene(example, drawn, "dm_text", faint=True))
     big = analyze(load_file(str(_big_model(directory, 30, 3, MAX_EDGES + 20))))
     [sources["big"]] = blocks("\n".join(analysis_section(big)))
+    default = resolve(big, "default")
+    sources["boundary"] = mermaid_source(boundary_scene(big, default, "d", "b0"))
+    sources["focus"] = mermaid_source(focus_scene(big, default, "d", 4))
     return sources
 
 
@@ -216,8 +220,32 @@ def test_too_many_edges_fall_back_to_the_overview(tmp_path: Path) -> None:
     assert len(source) < MAX_TEXT
 
 
-def test_the_overview_is_what_mermaid_reads(mermaid: Parsed) -> None:
+def test_the_views_of_large_models_are_what_mermaid_reads(mermaid: Parsed) -> None:
     assert sorted(node["id"] for node in mermaid["big"]["nodes"]) == ["n_b0", "n_b1", "n_b2"]
+    boundary = mermaid["boundary"]
+    [subgraph] = boundary["subgraphs"]
+    assert subgraph["id"] == "c_b0" and len(subgraph["nodes"]) == 10
+    crossing = {(e["start"], e["end"]) for e in boundary["edges"]} - {
+        (a, b) for a in subgraph["nodes"] for b in subgraph["nodes"]
+    }
+    assert crossing == {("c_b0", "n_b1"), ("c_b0", "n_b2"), ("n_b1", "c_b0"), ("n_b2", "c_b0")}
+    assert sorted(node["id"] for node in mermaid["focus"]["nodes"]) == ["n_b0", "n_b1", "n_b2"]
+
+
+def test_a_diff_too_large_for_github_draws_what_changes_only(tmp_path: Path) -> None:
+    old = _big_model(tmp_path, 30, 3, MAX_EDGES + 20)
+    text = old.read_text(encoding="utf-8").replace(
+        "f0:\n    data:\n    - d\n", "f0:\n    data:\n    - d\n    protection: transport\n"
+    )
+    assert text != old.read_text(encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(text, encoding="utf-8")
+    diff = compare(load_file(str(old)), load_file(str(new)))
+    section = "\n".join(versions_section(diff.old, diff.new))
+    assert f"_Not drawn: every party: {MAX_EDGES + 21} edges and " in section
+    assert "_only the 2 parties and 2 edges that change are drawn._" in section
+    [source] = blocks(section)
+    assert source.count("-->") + source.count("==>") == 2
 
 
 def test_too_many_parties_draw_the_overview_and_too_many_boundaries_nothing(

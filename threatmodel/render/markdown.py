@@ -74,9 +74,16 @@ def versions_section(
         return [f"{heading} Data-flow diagram", "", "No change in the default setting's flows."]
     views: list[tuple[str, Callable[[], Scene]]] = [("every party", lambda: scene)]
     if not scene.notes:
-        views.append(("what changes", lambda: versions_scene(old, new, 0)))
+        views.append(("what changes only", lambda: _changes_only(old, new)))
     intro = "Flows of the default setting of each version, marked by what the change does."
     return _section(heading, intro, views, [])
+
+
+def _changes_only(old: Analysis, new: Analysis) -> Scene:
+    """The parties and edges that change, and nothing else."""
+    scene = versions_scene(old, new, 0)
+    note = f"only the {len(scene.nodes):,} parties and {len(scene.edges):,} edges that change"
+    return replace(scene, notes=(note + " are drawn",))
 
 
 def _section(

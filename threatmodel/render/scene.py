@@ -1,9 +1,9 @@
 """What a diagram shows, before it is DOT: clusters, nodes, edges, title and notes.
 
 The views (:mod:`~threatmodel.render.views`, :mod:`~threatmodel.render.large`,
-:mod:`~threatmodel.render.diffview`) decide the content; :mod:`~threatmodel.render.dot` decides
-how it looks.  Every tuple here is sorted by name, so the DOT built from a scene is
-deterministic.
+:mod:`~threatmodel.render.diffview`) decide the content; :mod:`~threatmodel.render.dot` and
+:mod:`~threatmodel.render.mermaid` decide how it looks.  Every tuple here is sorted by name,
+so the DOT or Mermaid built from a scene is deterministic.
 """
 
 from __future__ import annotations
