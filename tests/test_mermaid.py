@@ -314,3 +314,20 @@ def test_the_readme_shows_the_example_models_diagram_as_its_report_draws_it() ->
     drawn = "\n".join(section[section.index(next(s for s in section if s.startswith("```"))) :])
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert drawn in readme, "README's Mermaid example is stale: paste analyze's diagram"
+
+
+def test_a_model_without_parties_draws_nothing(tmp_path: Path) -> None:
+    model = tmp_path / "empty.yaml"
+    model.write_text("threatmodel: 1\ntitle: Nothing yet\n", encoding="utf-8")
+    section = analysis_section(analyze(load_file(str(model))))
+    assert section == ["## Data-flow diagram", "", "The model has no parties to draw."]
+
+
+def test_a_diagram_without_lines_has_no_legend(tmp_path: Path) -> None:
+    model = tmp_path / "alone.yaml"
+    model.write_text(
+        "threatmodel: 1\ntitle: Alone\nparties:\n  user: {title: User, kind: person}\n",
+        encoding="utf-8",
+    )
+    section = analysis_section(analyze(load_file(str(model))))
+    assert section[-1] == '```mermaid\nflowchart TB\n    n_user(["User"])\n```'

@@ -47,6 +47,8 @@ def analysis_section(
     """The diagram of the default setting: every party, or the overview of a large model."""
     drawn = resolve(analysis, DEFAULT_NAME)
     parties = len(analysis.model.parties)
+    if not parties:
+        return [f"{heading} Data-flow diagram", "", "The model has no parties to draw."]
     groups = len(Grouping.of(analysis.model).members)
     views: list[tuple[str, Callable[[], Scene]]] = []
     reasons: list[str] = []
@@ -91,6 +93,7 @@ def _section(
 ) -> list[str]:
     """The first of ``views`` GitHub draws, with notes of what was not drawn and why."""
     out = [f"{heading} Data-flow diagram", "", intro]
+    reasons = list(reasons)
     for description, build in views:
         scene = build()
         block = fenced(scene)
@@ -103,7 +106,8 @@ def _section(
             out += ["", *(f"_{note}_" for note in notes)]
         out += ["", block, ""]
         legend = " · ".join(f"{sample} — {meaning}" for sample, meaning in legend_items(scene))
-        out.append(f"**Legend:** {legend}")
-        return out
+        if legend:
+            out.append(f"**Legend:** {legend}")
+        return out[:-1] if out[-1] == "" else out
     out += ["", *(f"_Not drawn: {r}._" for r in reasons), "", RENDER_HINT]
     return out
