@@ -104,6 +104,8 @@ def calls(log: Path) -> list[dict[str, Any]]:
 def test_action_inputs_and_steps() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert {"models", "fail-on", "sarif", "comment-diff"} <= set(action["inputs"])
+    script = SCRIPT.read_text(encoding="utf-8")
+    assert f'DEFAULT_MODELS = "{action["inputs"]["models"]["default"]}"' in script
     assert action["runs"]["using"] == "composite"
     scripts = [
         step["run"] for step in action["runs"]["steps"] if "github_action.py" in step.get("run", "")

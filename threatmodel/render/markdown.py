@@ -102,12 +102,14 @@ def _section(
             reasons.append(f"{description}: {reason}")
             continue
         notes = [*(f"Not drawn: {r}." for r in reasons), *(f"{n}." for n in scene.notes)]
-        if notes:
-            out += ["", *(f"_{note}_" for note in notes)]
+        for note in notes:
+            out += ["", f"_{note}_"]
         out += ["", block, ""]
         legend = " · ".join(f"{sample} — {meaning}" for sample, meaning in legend_items(scene))
         if legend:
             out.append(f"**Legend:** {legend}")
         return out[:-1] if out[-1] == "" else out
-    out += ["", *(f"_Not drawn: {r}._" for r in reasons), "", RENDER_HINT]
+    for reason in reasons:
+        out += ["", f"_Not drawn: {reason}._"]
+    out += ["", RENDER_HINT]
     return out
