@@ -37,7 +37,8 @@ demo: $(VENV)/.installed
 # node (or the npm registry) those tests are skipped and say why.
 $(MERMAID)/node_modules/.installed: $(MERMAID)/package.json $(MERMAID)/package-lock.json
 	@if command -v npm >/dev/null 2>&1 && \
-	  npm ci --prefix $(MERMAID) --no-audit --no-fund --silent >/dev/null 2>&1; then \
+	  npm ci --prefix $(MERMAID) --no-audit --no-fund --silent \
+	    --fetch-timeout=60000 --fetch-retries=1 >/dev/null 2>&1; then \
 	  touch $@; \
 	else \
 	  echo "note: Mermaid's parser not installed (needs node and npm): its tests are skipped"; \
