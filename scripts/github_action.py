@@ -85,17 +85,14 @@ def git(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
 
 
-def resolve_base(base: str | None) -> str:
-    """The base commit: ``--base``, else the pull request's base branch (fetched if the
-    checkout does not have it)."""
+def resolve_base(ref: str) -> str | None:
+    """The commit ``ref`` names; the pull request's base branch is fetched first when the
+    checkout (one commit deep, by default) does not have it."""
     branch = os.environ.get("GITHUB_BASE_REF", "")
-    ref = base or f"origin/{branch}"
     if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0 and branch:
         git("fetch", "--no-tags", "--depth=1", "origin", f"+{branch}:refs/remotes/origin/{branch}")
     found = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if found.returncode != 0:
-        raise SystemExit(f"::error::cannot find the base commit '{ref}'")
-    return found.stdout.strip()
+    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def base_models(base: str, patterns: str) -> dict[str, str]:
@@ -207,7 +204,12 @@ def comment(base: str | None) -> int:
         print("not a pull request: no comment")
         return 0
     patterns = os.environ.get("INPUT_MODELS", "").strip() or DEFAULT_MODELS
-    body = comment_body(resolve_base(base), patterns)
+    ref = base or f"origin/{os.environ.get('GITHUB_BASE_REF', '')}"
+    commit = resolve_base(ref)
+    if commit is None:
+        print(f"::warning::cannot find the base commit '{ref}': no comment")
+        return 0
+    body = comment_body(commit, patterns)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and body is not None:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -212,3 +212,9 @@ def test_check_without_models_fails_the_action(repo: Path) -> None:
     done, _ = run_step(repo, "check", INPUT_MODELS="nothing/**/*.yaml")
     assert "::error::no model file matches 'nothing/**/*.yaml' (input 'models')" in done.stdout
     assert (repo.parent / "output").read_text(encoding="utf-8") == "exit-code=2\n"
+
+
+def test_an_unknown_base_warns_and_does_not_fail(repo: Path) -> None:
+    done, log = run_step(repo, "comment", "--base", "no-such-branch")
+    assert done.returncode == 0 and calls(log) == []
+    assert "::warning::cannot find the base commit 'no-such-branch'" in done.stdout
