@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MODELS := $(sort $(wildcard models/*.yaml))
 
+MERMAID := tools/mermaid
+
 .PHONY: demo test lint typecheck pytest diagrams golden schema clean
 
 $(BIN)/python:
@@ -31,7 +33,18 @@ demo: $(VENV)/.installed
 	done
 	@echo "reports and diagrams written to out/"
 
-test: $(VENV)/.installed-dev
+# Mermaid's own parser, for tests/test_mermaid.py: installed when npm can fetch it; without
+# node (or the npm registry) those tests are skipped and say why.
+$(MERMAID)/node_modules/.installed: $(MERMAID)/package.json $(MERMAID)/package-lock.json
+	@if command -v npm >/dev/null 2>&1 && \
+	  npm ci --prefix $(MERMAID) --no-audit --no-fund --silent \
+	    --fetch-timeout=60000 --fetch-retries=1 >/dev/null 2>&1; then \
+	  touch $@; \
+	else \
+	  echo "note: Mermaid's parser not installed (needs node and npm): its tests are skipped"; \
+	fi
+
+test: $(VENV)/.installed-dev $(MERMAID)/node_modules/.installed
 	$(BIN)/ruff check threatmodel tests benchmarks scripts
 	$(BIN)/ruff format --check threatmodel tests benchmarks scripts
 	$(BIN)/mypy
@@ -70,4 +83,4 @@ golden: $(VENV)/.installed-dev
 	$(BIN)/pytest --update-golden
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(MERMAID)/node_modules out .pytest_cache .mypy_cache .ruff_cache .hypothesis

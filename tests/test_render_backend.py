@@ -139,7 +139,7 @@ def test_dot_output_needs_no_backend(
 ) -> None:
     result = run_cli("render", EXAMPLE, "-o", str(tmp_path), "--format", "dot", "-v")
     assert result.exit_code == 0, result.stderr
-    assert "backend: none (DOT source written as is)" in result.stderr
+    assert "backend: none (source written as is)" in result.stderr
 
 
 def test_choose(fake_dot: Path) -> None:

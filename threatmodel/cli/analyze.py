@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from threatmodel.cli import completion
 from threatmodel.cli.options import (
     EPILOG,
     emit,
@@ -22,7 +23,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
 
 
 @click.command("analyze", epilog=EPILOG)
-@click.argument("model", metavar="MODEL")
+@click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
 @set_options
 @format_option(WRITERS)
 @output_option
@@ -49,9 +50,20 @@ def analyze(
 
 
 @click.command(epilog=EPILOG)
-@click.argument("model", metavar="MODEL")
-@click.option("--party", required=True, help="The party whose access is explained.")
-@click.option("--data", "datum", required=True, help="The datum (or key) explained.")
+@click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
+@click.option(
+    "--party",
+    required=True,
+    help="The party whose access is explained.",
+    shell_complete=completion.parties,
+)
+@click.option(
+    "--data",
+    "datum",
+    required=True,
+    help="The datum (or key) explained.",
+    shell_complete=completion.data,
+)
 @set_options
 @format_option(["text", "json"])
 def explain(

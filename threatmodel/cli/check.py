@@ -10,6 +10,7 @@ import click
 from threatmodel.assessment import CheckRun
 from threatmodel.checks import CHECKS, EXPECTATION_CHECK, Check
 from threatmodel.checks.verdict import DEFAULT_FAIL_ON, FailOn
+from threatmodel.cli import completion
 from threatmodel.cli.options import (
     EPILOG,
     EXIT_FOUND,
@@ -51,7 +52,9 @@ def load_all(paths: tuple[str, ...]) -> list[LoadedModel]:
 
 
 @click.command(epilog=CHECK_EPILOG)
-@click.argument("models", nargs=-1, required=True, metavar="MODEL...")
+@click.argument(
+    "models", nargs=-1, required=True, metavar="MODEL...", shell_complete=completion.model_paths
+)
 @format_option(WRITERS, "Output format; sarif is for code scanning (SARIF 2.1.0).")
 @click.option(
     "--fail-on",

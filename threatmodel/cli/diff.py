@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from threatmodel.cli import completion
 from threatmodel.cli.check import load_all
 from threatmodel.cli.options import (
     EXIT_FOUND,
@@ -28,8 +29,8 @@ DIFF_EPILOG = (
 
 
 @click.command(epilog=DIFF_EPILOG)
-@click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("old", metavar="OLD", shell_complete=completion.model_paths)
+@click.argument("new", metavar="NEW", shell_complete=completion.model_paths)
 @format_option(WRITERS, "Output format; markdown is meant for a pull-request comment.")
 @click.option(
     "--exit-code",

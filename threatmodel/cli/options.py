@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from threatmodel.assessment import Assessment, assess
+from threatmodel.cli import completion
 from threatmodel.cli.output import write_atomic
 from threatmodel.cli.progress import Progress
 from threatmodel.engine.consistency import load_file
@@ -89,6 +90,7 @@ def set_options(function: F) -> F:
         "assignments",
         multiple=True,
         metavar="NAME=VALUE",
+        shell_complete=completion.assignments,
         help="Fix a toggle or assumption (VALUE: true/false/on/off/1/0); repeatable.",
     )(function)
 

@@ -1,4 +1,4 @@
-"""``threatmodel render``: Graphviz data-flow diagrams, one per scenario."""
+"""``threatmodel render``: data-flow diagrams (Graphviz, or Mermaid source), one per scenario."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import click
 
+from threatmodel.cli import completion
 from threatmodel.cli.options import EPILOG, EXIT_INVALID, overrides, run_analysis, set_options
 from threatmodel.cli.output import write_atomic
 from threatmodel.engine.exposure import Analysis
@@ -33,12 +34,15 @@ from threatmodel.render import (
     resolve,
     setting_plan,
 )
+from threatmodel.render.mermaid import mermaid_source
 
-FORMATS = ("svg", "png", "dot")
+FORMATS = ("svg", "png", "dot", "mermaid")
+SUFFIXES = {"mermaid": "mmd"}
+"""File extensions that differ from the format's name."""
 
 
 @click.command(epilog=EPILOG)
-@click.argument("model", metavar="MODEL")
+@click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
 @click.option(
     "-o",
     "--output-dir",
@@ -54,14 +58,15 @@ FORMATS = ("svg", "png", "dot")
     type=click.Choice(FORMATS),
     default="svg",
     show_default=True,
-    help="svg and png are drawn by Graphviz; dot is the Graphviz source. PNG needs the "
-    "Graphviz 'dot' program on PATH.",
+    help="svg and png are drawn by Graphviz; dot is the Graphviz source; mermaid a Mermaid "
+    "flowchart (.mmd). PNG needs the Graphviz 'dot' program on PATH.",
 )
 @click.option(
     "--scenario",
     "scenarios",
     multiple=True,
     metavar="NAME",
+    shell_complete=completion.scenarios,
     help="Draw this scenario ('default': the default setting); repeatable. "
     "Default: every scenario of the model, or the default setting when it has none.",
 )
@@ -69,6 +74,7 @@ FORMATS = ("svg", "png", "dot")
 @click.option(
     "--highlight",
     metavar="DATA",
+    shell_complete=completion.data,
     help="Fill the parties that read DATA in plaintext, and those holding it only as ciphertext.",
 )
 @click.option(
@@ -81,6 +87,7 @@ FORMATS = ("svg", "png", "dot")
     nargs=2,
     metavar="A B",
     default=None,
+    shell_complete=completion.scenarios,
     help="Draw what changes from scenario A to scenario B ('default': the default setting).",
 )
 @click.option(
@@ -157,10 +164,10 @@ def render(
             skipped += plan.skipped
     directory = _directory(output_dir)
     if verbose:
-        shown = backend.describe() if backend else "none (DOT source written as is)"
+        shown = backend.describe() if backend else "none (source written as is)"
         click.echo(f"backend: {shown}", err=True)
     for diagram in diagrams:
-        path = directory / f"{diagram.stem}.{output_format}"
+        path = directory / f"{diagram.stem}.{SUFFIXES.get(output_format, output_format)}"
         started = time.monotonic()
         _write(path, _draw(diagram, backend, output_format))
         click.echo(f"{path}: {diagram.description}")
@@ -171,7 +178,7 @@ def render(
 
 
 def _backend(choice: Choice, output_format: str) -> Backend | None:
-    if output_format == "dot":
+    if output_format in ("dot", "mermaid"):
         return None
     try:
         backend = choose(choice)
@@ -213,6 +220,8 @@ def _directory(output_dir: str) -> Path:
 
 
 def _draw(diagram: Diagram, backend: Backend | None, output_format: str) -> bytes:
+    if output_format == "mermaid":
+        return mermaid_source(diagram.scene).encode("utf-8")
     source = dot_source(diagram.scene)
     if backend is None:
         return source.encode("utf-8")

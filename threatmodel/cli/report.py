@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
+from threatmodel.cli import completion
 from threatmodel.cli.options import EPILOG, emit, run_assessment, set_options
 from threatmodel.report.html import write
 
 
 @click.command(epilog=EPILOG)
-@click.argument("model", metavar="MODEL")
+@click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
 @click.option(
     "-o", "--output", required=True, metavar="FILE.html", help="Write the report to FILE.html."
 )

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from threatmodel.cli import completion
 from threatmodel.cli.options import EPILOG, EXIT_INVALID, EXIT_OK, print_diagnostics
 from threatmodel.engine.consistency import load_file
 from threatmodel.load.diagnostics import ModelError, Severity
@@ -14,7 +15,9 @@ from threatmodel.load.schema import schema_text
 
 
 @click.command(epilog=EPILOG)
-@click.argument("models", nargs=-1, required=True, metavar="MODEL...")
+@click.argument(
+    "models", nargs=-1, required=True, metavar="MODEL...", shell_complete=completion.model_paths
+)
 def validate(models: tuple[str, ...]) -> None:
     """Load and check models; report every error as PATH:LINE:COL: error: MESSAGE."""
     failed = False

@@ -1,9 +1,11 @@
-"""Graphviz data-flow diagrams of an analysed model.
+"""Data-flow diagrams of an analysed model: Graphviz, and Mermaid for markdown.
 
 The pipeline: a view (:mod:`.views`, :mod:`.large`, :mod:`.diffview`) turns an analysis and
 a setting into a :class:`~.scene.Scene`; :mod:`.plan` decides which scenes a run draws;
 :mod:`.dot` turns a scene into DOT with the ``graphviz`` package, styled by :mod:`.style`,
-with a legend from :mod:`.legend`; :mod:`.backend` turns DOT into SVG or PNG.
+with a legend from :mod:`.legend`; :mod:`.backend` turns DOT into SVG or PNG.  :mod:`.mermaid`
+writes the same scenes as Mermaid flowcharts, and :mod:`.markdown` puts one in the markdown
+reports.
 """
 
 from __future__ import annotations

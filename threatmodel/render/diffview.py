@@ -8,8 +8,10 @@ the highlighted datum, if any) and is filled by the direction of the change.  Ab
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from threatmodel.engine.exposure import Analysis
-from threatmodel.load.model import Level
+from threatmodel.load.model import Level, Model
 from threatmodel.render.labels import wrap, wrap_items
 from threatmodel.render.scene import Edge, Fill, Node, Scene, State
 from threatmodel.render.style import DIFF_PREFIX
@@ -45,18 +47,54 @@ def diff_scene(
     max_parties: int,
 ) -> Scene:
     """The parties and edges of both settings, marked by what changes."""
-    model = analysis.model
+    lines = [f"diff: {before.caption}", f"    → {after.caption}"]
+    lines += _setting_change(analysis, before, after)
+    if highlight is not None:
+        lines.append(f"changes in exposure to {highlight} only")
     old, new = SettingFacts(analysis, before), SettingFacts(analysis, after)
-    data = [highlight] if highlight is not None else analysis.problem.data
-    changes = {party: _changes(old, new, party, data) for party in sorted(model.parties)}
+    return compare_scene(old, new, highlight, max_parties, tuple(lines))
+
+
+def versions_scene(old: Analysis, new: Analysis, max_parties: int) -> Scene:
+    """What a change to a model does in its default setting: the parties and edges of both
+    versions, marked by what changes (an edge whose element changed counts as one removed
+    and one added)."""
+    before = Drawn("before", f"before: default setting of {old.loaded.path}", old.default.setting)
+    after = Drawn("after", f"after: default setting of {new.loaded.path}", new.default.setting)
+    lines = (f"diff: {before.caption}", f"    → {after.caption}")
+    return compare_scene(
+        SettingFacts(old, before), SettingFacts(new, after), None, max_parties, lines
+    )
+
+
+def compare_scene(
+    old: SettingFacts,
+    new: SettingFacts,
+    highlight: str | None,
+    max_parties: int,
+    lines: tuple[str, ...],
+) -> Scene:
+    """The parties and edges of two settings (of one model or of two versions of it), marked
+    by what changes; only what changes above ``max_parties`` parties."""
+    models = (new.model, old.model)
+    data = (
+        [highlight]
+        if highlight is not None
+        else _union(old.analysis.problem.data, new.analysis.problem.data)
+    )
+    everyone = _union(old.model.parties, new.model.parties)
+    changes = {party: _changes(old, new, party, data) for party in everyone}
+    old_edges, new_edges = set(model_edges(old.model)), set(model_edges(new.model))
     edges = []
-    for edge in model_edges(model):
-        was, now = old.is_active(edge), new.is_active(edge)
+    for edge in sorted(old_edges | new_edges, key=lambda e: (e.name, e in new_edges, repr(e))):
+        was = edge in old_edges and old.is_active(edge)
+        now = edge in new_edges and new.is_active(edge)
         if not (was or now):
             continue
         state = State.KEPT if was and now else State.ADDED if now else State.REMOVED
         label = list(edge_label(None, edge, True))
         label[0] = DIFF_PREFIX[state] + label[0]
+        model = new.model if edge in new_edges else old.model
         edges.append(
             Edge(
                 name=edge.name,
@@ -70,31 +108,39 @@ def diff_scene(
                 tooltip=edge_tooltip(model, edge),
             )
         )
-    parties = set(model.parties)
+    parties = set(everyone)
     notes: tuple[str, ...] = ()
     if len(parties) > max_parties:
         edges = [edge for edge in edges if edge.state is not State.KEPT]
         parties = {p for p, lines in changes.items() if lines}
         parties |= {edge.tail for edge in edges} | {edge.head for edge in edges}
         notes = (
-            f"{len(model.parties):,} parties, more than {max_parties:,}: only the "
+            f"{len(everyone):,} parties, more than {max_parties:,}: only the "
             f"{len(parties):,} parties and {len(edges):,} edges that change are drawn",
         )
-    nodes = tuple(_node(analysis, party, changes[party]) for party in sorted(parties))
-    lines = [f"diff: {before.caption}", f"    → {after.caption}"]
-    lines += _setting_change(analysis, before, after)
-    if highlight is not None:
-        lines.append(f"changes in exposure to {highlight} only")
+    homes = {party: next(m for m in models if party in m.parties) for party in parties}
+    nodes = tuple(_node(homes[party], party, changes[party]) for party in sorted(parties))
+    clusters = {
+        cluster.name: cluster
+        for model in reversed(models)
+        for cluster in clusters_for(
+            model, (node.cluster for node in nodes if homes[node.name] is model)
+        )
+    }
     return Scene(
-        title=model.title,
-        lines=tuple(lines),
-        clusters=clusters_for(model, (node.cluster for node in nodes)),
+        title=new.model.title,
+        lines=lines,
+        clusters=tuple(clusters[name] for name in sorted(clusters)),
         nodes=nodes,
         edges=tuple(edges),
         notes=notes,
-        diff=(before.name, after.name),
+        diff=(old.drawn.name, new.drawn.name),
         highlight=highlight,
     )
+
+
+def _union(*groups: Iterable[str]) -> list[str]:
+    return sorted({item for group in groups for item in group})
 
 
 def _changes(old: SettingFacts, new: SettingFacts, party: str, data: list[str]) -> list[str]:
@@ -111,8 +157,7 @@ def _changes(old: SettingFacts, new: SettingFacts, party: str, data: list[str]) 
     return lines
 
 
-def _node(analysis: Analysis, party: str, changes: list[str]) -> Node:
-    model = analysis.model
+def _node(model: Model, party: str, changes: list[str]) -> Node:
     title = model.label(party)
     gains = any(line.startswith(_GAINS) for line in changes)
     losses = any(line.startswith("−") for line in changes)

@@ -168,13 +168,7 @@ def _add_clusters(
 
 def node_label(node: Node) -> str:
     """A node's lines: title, id, what it reads, notes."""
-    lines = node.title.split("\n")
-    if node.subtitle:
-        lines.append(f"({node.subtitle})")
-    for prefix, items in (("reads: ", node.reads), ("sealed: ", node.sealed)):
-        lines += [prefix + line if index == 0 else line for index, line in enumerate(items)]
-    lines += node.notes
-    return plain(*lines)
+    return plain(*node.lines())
 
 
 def _add_node(graph: graphviz.Digraph, node: Node) -> None:

@@ -1,9 +1,9 @@
 """What a diagram shows, before it is DOT: clusters, nodes, edges, title and notes.
 
 The views (:mod:`~threatmodel.render.views`, :mod:`~threatmodel.render.large`,
-:mod:`~threatmodel.render.diffview`) decide the content; :mod:`~threatmodel.render.dot` decides
-how it looks.  Every tuple here is sorted by name, so the DOT built from a scene is
-deterministic.
+:mod:`~threatmodel.render.diffview`) decide the content; :mod:`~threatmodel.render.dot` and
+:mod:`~threatmodel.render.mermaid` decide how it looks.  Every tuple here is sorted by name,
+so the DOT or Mermaid built from a scene is deterministic.
 """
 
 from __future__ import annotations
@@ -74,6 +74,15 @@ class Node:
     """Further lines: group sizes, diff changes."""
     fill: Fill | None = None
     tooltip: str = ""
+
+    def lines(self) -> list[str]:
+        """What the node shows, line by line: title, id, what it reads, notes."""
+        lines = self.title.split("\n")
+        if self.subtitle:
+            lines.append(f"({self.subtitle})")
+        for prefix, items in (("reads: ", self.reads), ("sealed: ", self.sealed)):
+            lines += [prefix + line if index == 0 else line for index, line in enumerate(items)]
+        return lines + list(self.notes)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from threatmodel.checks.finding import Finding
 from threatmodel.engine.witness import wrap_chain
 from threatmodel.queries.diff import FindingChange, LevelChange, ModelDiff, Status
+from threatmodel.render.markdown import versions_section
 
 FORMAT = "threatmodel-diff/1"
 WIDTH = 100
@@ -216,6 +217,8 @@ def write_markdown(diff: ModelDiff) -> str:
         out += ["", "#### Findings", "", *_finding_rows(diff.findings, FINDING_WORDS)]
     if diff.expectations:
         out += ["", "#### Expectations", "", *_finding_rows(diff.expectations, EXPECTATION_WORDS)]
+    if not diff.empty:
+        out += ["", *versions_section(diff.old, diff.new)]
     return "\n".join(out) + "\n"
 
 

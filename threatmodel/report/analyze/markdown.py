@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import change_texts
+from threatmodel.render.markdown import analysis_section
 from threatmodel.report.views import (
     condition_rows,
     count_text,
@@ -116,4 +117,5 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
                 f"| {finding.rule} | {finding.severity.value} | {_cell(finding.message)} "
                 f"| {_code(finding.condition)} |"
             )
+    out += ["", *analysis_section(analysis)]
     return "\n".join(out) + "\n"
