@@ -12,10 +12,11 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import KEY_POOL, Flow, ModelSpec, model_specs
-from test_properties import PROFILE, Reference, examples, load
+from test_properties import PROFILE, RANK, Reference, examples, load, truth
 
 from conftest import Run
 from threatmodel.engine.exposure import analyze
@@ -28,7 +29,7 @@ from threatmodel.engine.pool import (
     variable_members,
 )
 from threatmodel.engine.space import Mode
-from threatmodel.load.loader import load_file
+from threatmodel.load.loader import load_file, load_text
 from threatmodel.queries import coalitions as coalition_query
 from threatmodel.queries.coalitions import coalitions
 
@@ -139,6 +140,44 @@ def test_query_lists_alone_readers_and_coalitions_with_their_witnesses(spec: Mod
         bounded = coalitions(analysis, datum, setting, max_size=1)
         assert [c.members for c in bounded.coalitions] == [c for c in expected if len(c) == 1]
         assert bounded.cut == any(len(c) > 1 for c in expected)
+
+
+def pooled_level(facts: frozenset[Fact], members: Iterable[str], datum: str) -> str:
+    if pool_reads(facts, members, datum):
+        return "plaintext"
+    inside = set(members)
+    if any(f[0] == "cipher" and f[1] in inside and f[2] == datum for f in facts):
+        return "ciphertext"
+    return "none"
+
+
+@settings(PROFILE, max_examples=examples(40))
+@given(spec=pooling_specs(), data=st.data())
+def test_coalition_expectations_agree_with_pooling_by_hand(
+    spec: ModelSpec, data: st.DataObject
+) -> None:
+    parties = sorted(spec.parties)
+    members = data.draw(st.lists(st.sampled_from(parties), min_size=1, max_size=3, unique=True))
+    datum = data.draw(st.sampled_from(spec.datum_ids))
+    allow = data.draw(st.sampled_from(["none", "ciphertext"]))
+    when = data.draw(st.sampled_from([None, *spec.toggles]))
+    raw = spec.to_raw()
+    expectation = {"coalition": members, "data": datum, "allow": allow}
+    if when is not None:
+        expectation["when"] = when
+    raw.setdefault("expectations", {})["pooled"] = expectation
+    analysis = analyze(load_text(yaml.safe_dump(raw, sort_keys=False), "pooled.yaml"))
+    reference = Reference(spec, Mode.ALL, {})
+    name = "+".join(sorted(members))
+    condition = analysis.expectation_texts["pooled"][name]
+    for result in analysis.settings:
+        setting = result.setting
+        level = pooled_level(reference.facts(setting), members, datum)
+        applies = when is None or setting[when]
+        broken = applies and RANK[level] > RANK[allow]
+        found = [v for v in result.violations if v.expectation == "pooled"]
+        assert [(v.party, v.level.value) for v in found] == ([(name, level)] if broken else [])
+        assert truth(condition, setting) == broken, (condition, setting)
 
 
 SPLIT_TRUST = "tests/cases/coalitions/split_trust.yaml"
@@ -265,3 +304,26 @@ def test_cli_errors(run_cli: Callable[..., Run]) -> None:
     assert "unknown scenario 'no_escro'; did you mean 'no_escrow'?" in scenario.stderr
     size = run_cli("coalitions", SPLIT_TRUST, "--data", "msg", "--max-size", "0")
     assert size.exit_code == 2
+
+
+def test_coalition_expectation_in_check_and_analyze(run_cli: Callable[..., Run]) -> None:
+    checked = run_cli("check", SPLIT_TRUST, "--fail-on", "never")
+    assert checked.exit_code == 1
+    assert (
+        "split_trust.yaml:31:3: TM100 high: expectation provider_cannot_read: escrow+gateway "
+        "may get at most ciphertext of msg, but reads it in plaintext (when escrow_on)"
+    ) in checked.stdout
+    assert "backup_and_escrow_see_nothing" not in checked.stdout
+    analysed = json.loads(run_cli("analyze", SPLIT_TRUST, "--format", "json").stdout)
+    assert analysed["expectations"] == {
+        "backup_and_escrow_see_nothing": {"backup+escrow": "never"},
+        "provider_cannot_read": {"escrow+gateway": "escrow_on"},
+    }
+    (violation,) = [v for s in analysed["settings"] for v in s["violations"]]
+    assert violation["party"] == "escrow+gateway"
+    assert "gateway shares gate with the coalition" in violation["witness"]
+    assert violation["witness"][-1] == "the coalition opens msg with k"
+    sarif = json.loads(run_cli("check", SPLIT_TRUST, "--format", "sarif").stdout)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "TM100"]
+    related = [location["message"]["text"] for location in result["relatedLocations"]]
+    assert related == ["party escrow", "party gateway"]

@@ -169,6 +169,34 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
     )
 
 
+def coalition_name(members: Iterable[str]) -> str:
+    """How reports name a known coalition: its members' ids, sorted, joined by ``+``."""
+    return "+".join(sorted(members))
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A known coalition's pooled reader: its rules and the settings of each of its facts."""
+
+    members: tuple[str, ...]
+    problem: Problem
+    conditions: Conditions
+    """The pool's facts (party :data:`POOL`) as functions of the toggles."""
+
+    def closure(self, base: Closure) -> Closure:
+        """``base`` (the closure of the model in one setting) with the pool's facts added."""
+        return pool_closure(self.problem, base, self.members)
+
+
+def fixed_pool(
+    model: Model, members: Iterable[str], space: Space, bdd: Bdd, base: Conditions
+) -> Pool:
+    """The pool of a known coalition, from the fixpoint ``base`` of the model."""
+    ordered = tuple(sorted(set(members)))
+    problem = pooled_problem(model, fixed_members(ordered))
+    return Pool(ordered, problem, pool_conditions(problem, space, bdd, base))
+
+
 @dataclass(frozen=True)
 class MinimalSets:
     """The minimal true sets of a monotone function, up to a size."""
