@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 
 from threatmodel.engine.exposure import Analysis
@@ -20,13 +21,11 @@ def coalitions_text(
     """Who reads the datum alone, then the minimal coalitions by size, each with the pool's
     derivation."""
     datum = answer.datum
-    lines = [
-        f"Coalitions that read {datum} in the {caption}",
-        f"  {setting_text(analysis, answer.setting)}",
-        "",
-        f"read alone by: {', '.join(answer.alone) or 'nobody'}",
-        f"candidates: {', '.join(answer.candidates) or 'none'}",
-    ]
+    lines = _wrap(f"Coalitions that read {datum} in the {caption}")
+    lines += _wrap(setting_text(analysis, answer.setting), "  ")
+    lines.append("")
+    lines += _wrap(f"read alone by: {', '.join(answer.alone) or 'nobody'}")
+    lines += _wrap(f"candidates: {', '.join(answer.candidates) or 'none'}")
     if not answer.coalitions:
         lines.append("")
         if not answer.candidates:
@@ -47,6 +46,17 @@ def coalitions_text(
     if answer.cut:
         lines += ["", _cut_text(answer)]
     return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _cut_text(answer: CoalitionAnswer) -> str:
