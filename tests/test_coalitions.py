@@ -310,17 +310,17 @@ def test_coalition_expectation_in_check_and_analyze(run_cli: Callable[..., Run])
     checked = run_cli("check", SPLIT_TRUST, "--fail-on", "never")
     assert checked.exit_code == 1
     assert (
-        "split_trust.yaml:31:3: TM100 high: expectation provider_cannot_read: escrow+gateway "
+        "split_trust.yaml:31:3: TM100 high: expectation provider_cannot_read: provider "
         "may get at most ciphertext of msg, but reads it in plaintext (when escrow_on)"
     ) in checked.stdout
     assert "backup_and_escrow_see_nothing" not in checked.stdout
     analysed = json.loads(run_cli("analyze", SPLIT_TRUST, "--format", "json").stdout)
     assert analysed["expectations"] == {
         "backup_and_escrow_see_nothing": {"backup+escrow": "never"},
-        "provider_cannot_read": {"escrow+gateway": "escrow_on"},
+        "provider_cannot_read": {"provider": "escrow_on"},
     }
     (violation,) = [v for s in analysed["settings"] for v in s["violations"]]
-    assert violation["party"] == "escrow+gateway"
+    assert violation["party"] == "provider"
     assert "gateway shares gate with the coalition" in violation["witness"]
     assert violation["witness"][-1] == "the coalition opens msg with k"
     sarif = json.loads(run_cli("check", SPLIT_TRUST, "--format", "sarif").stdout)

@@ -11,8 +11,9 @@ One result per (expectation, party).  Severity: high.  Elements: the expectation
 party.  Witness: how the party gets the datum in an example setting.
 
 An expectation about a ``coalition`` constrains its members together, as one reader that
-pools what they hold; its result names the coalition ``member+member+...``, its elements are
-the expectation and every member, and its witness shows what each member contributes.
+pools what they hold; its result names the coalition by the ids it lists (``meta+ohttp_relay``),
+its elements are the expectation and every member party, and its witness shows what each
+member contributes.
 
 Example::
 

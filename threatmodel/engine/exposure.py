@@ -189,12 +189,12 @@ def example_setting(analysis: Analysis, function: Function) -> Setting | None:
 
 def expectation_parties(model: Model, expectation_id: str) -> list[str]:
     """The parties an expectation constrains: its party, everyone inside its boundary, or
-    its coalition as one reader named by :func:`coalition_name`."""
+    its coalition as one reader, named by the ids it lists (:func:`coalition_name`)."""
     expectation = model.expectations[expectation_id]
     if expectation.party is not None:
         return [expectation.party]
     if expectation.coalition is not None:
-        return [coalition_name(coalition_members(model, expectation_id))]
+        return [coalition_name(expectation.coalition)]
     inside = boundary_members(model, expectation.boundary or "")
     return sorted(inside)
 

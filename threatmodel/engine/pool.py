@@ -169,9 +169,10 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
     )
 
 
-def coalition_name(members: Iterable[str]) -> str:
-    """How reports name a known coalition: its members' ids, sorted, joined by ``+``."""
-    return "+".join(sorted(members))
+def coalition_name(ids: Iterable[str]) -> str:
+    """How reports name a known coalition: the party and boundary ids that make it up,
+    sorted, joined by ``+`` (``meta+ohttp_relay``)."""
+    return "+".join(sorted(set(ids)))
 
 
 @dataclass(frozen=True)
