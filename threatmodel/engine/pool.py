@@ -11,8 +11,9 @@ to, unprotected, by a flow of its own (:func:`pooled_problem`); R3 and R5 then c
 member's plaintext and ciphertext facts to the pool.  A member's flow is guarded by a
 fresh variable ``c_P`` (:func:`member_variable`) when the members are unknowns, so that the
 symbolic fixpoint gives the condition under which the pool reads a datum as a monotone
-function of the ``c_P`` and the toggles (:func:`pool_conditions`); in one setting its
-minimal true sets over the ``c_P`` are the minimal coalitions (:func:`minimal_sets`).
+function of the ``c_P`` and the toggles (:func:`pool_conditions`), or of the ``c_P`` alone
+in one setting (:func:`pool_in_setting`); in one setting its minimal true sets over the
+``c_P`` are the minimal coalitions (:func:`minimal_sets`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,21 @@ def pool_conditions(
     declared here), from the fixpoint ``base`` of the model without the pool."""
     bdd.declare(member_variable(party) for party in sorted(members))
     return solve(problem, space, bdd, base.allowed, given=base, only=frozenset({POOL}))
+
+
+def pool_in_setting(
+    problem: Problem, space: Space, bdd: Bdd, base: Closure, members: Iterable[str]
+) -> Conditions:
+    """The pool's facts in one setting as functions of the ``c_P`` of ``members`` alone.
+
+    ``base`` is the closure of the model without the pool in that setting: its facts are
+    given as true, so that the toggles are gone from every function (over the toggles, the
+    functions interleave each member's guards with its variable and can grow large).
+    """
+    given = Conditions(
+        bdd=bdd, allowed=bdd.true, facts=dict.fromkeys(base.costs, bdd.true), plain={}, sealed={}
+    )
+    return pool_conditions(problem, space, bdd, given, members)
 
 
 def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Closure:

@@ -2,10 +2,10 @@
 
 The parties that read the datum alone are reported as such; the other parties, except the
 datum's origins, are the candidates (``among`` and ``exclude`` narrow them).  One symbolic
-fixpoint with a pooled reader and a variable ``c_P`` per candidate gives the condition
-under which the pool reads the datum; restricted to the setting, its minimal true sets
-over the ``c_P`` are the minimal coalitions (:mod:`threatmodel.engine.pool`), found without
-trying subsets.  Each coalition's witness is the pool's derivation in that setting.
+fixpoint, in the setting, with a pooled reader and a variable ``c_P`` per candidate gives
+the condition under which the pool reads the datum as a monotone function of the ``c_P``;
+its minimal true sets are the minimal coalitions (:mod:`threatmodel.engine.pool`), found
+without trying subsets.  Each coalition's witness is the pool's derivation in that setting.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from threatmodel.engine.pool import (
     member_variable,
     minimal_sets,
     pool_closure,
-    pool_conditions,
+    pool_in_setting,
     pooled_problem,
     variable_members,
 )
@@ -110,8 +110,8 @@ def coalitions(
 
     problem = pooled_problem(model, variable_members(candidates))
     bdd = analysis.conditions.bdd
-    pool = pool_conditions(problem, analysis.space, bdd, analysis.conditions, candidates)
-    reads = bdd.restrict(pool.plain.get((POOL, datum), bdd.false), dict(result.setting))
+    pool = pool_in_setting(problem, analysis.space, bdd, result.closure, candidates)
+    reads = pool.plain.get((POOL, datum), bdd.false)
     found, bound = _minimal_coalitions(analysis, reads, max_size)
 
     party_of = {member_variable(party): party for party in candidates}
