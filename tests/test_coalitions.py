@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Mapping
 
 import pytest
@@ -304,6 +306,23 @@ def test_cli_errors(run_cli: Callable[..., Run]) -> None:
     assert "unknown scenario 'no_escro'; did you mean 'no_escrow'?" in scenario.stderr
     size = run_cli("coalitions", SPLIT_TRUST, "--data", "msg", "--max-size", "0")
     assert size.exit_code == 2
+
+
+E2EE_MESSENGER = "models/e2ee_messenger.yaml"
+
+
+def test_usage_error_after_the_analysis_is_all_the_process_prints() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "threatmodel", "coalitions", E2EE_MESSENGER, "--data", "dm"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 2
+    assert (
+        completed.stderr.splitlines()[-1] == "Error: Invalid value for --data: unknown datum 'dm'"
+    )
 
 
 def test_coalition_expectation_in_check_and_analyze(run_cli: Callable[..., Run]) -> None:

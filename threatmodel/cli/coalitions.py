@@ -12,6 +12,7 @@ from threatmodel.cli.options import (
     run_analysis,
     set_options,
 )
+from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.space import SettingsError
 from threatmodel.load.diagnostics import did_you_mean
 from threatmodel.queries.coalitions import SelectionError, select_parties
@@ -67,17 +68,36 @@ def coalitions(
     parties that read it alone, then the minimal coalitions of the others (except its
     origins), each with how the pooled parties get it."""
     analysis = run_analysis(model, mode, assignments)
+    text = _answer(analysis, datum, scenario, among, exclude, max_size, output_format)
+    if isinstance(text, click.BadParameter):
+        # Raised here, the error's traceback would keep the analysis (and its BDD nodes)
+        # alive until the manager is freed at exit, which ``dd`` reports as a failure.
+        del analysis
+        raise text
+    emit(text, output)
+
+
+def _answer(
+    analysis: Analysis,
+    datum: str,
+    scenario: str,
+    among: tuple[str, ...],
+    exclude: tuple[str, ...],
+    max_size: int | None,
+    output_format: str,
+) -> str | click.BadParameter:
+    """The output, or the usage error to raise."""
     if datum not in analysis.problem.data:
         hint = did_you_mean(datum, analysis.problem.data)
-        raise click.BadParameter(f"unknown datum '{datum}'{hint}", param_hint="--data")
+        return click.BadParameter(f"unknown datum '{datum}'{hint}", param_hint="--data")
     try:
         drawn = resolve(analysis, scenario)
     except SettingsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--scenario") from None
+        return click.BadParameter(str(exc), param_hint="--scenario")
     for option, selectors in (("--among", among), ("--exclude", exclude)):
         try:
             select_parties(analysis.model, selectors)
         except SelectionError as exc:
-            raise click.BadParameter(str(exc), param_hint=option) from None
+            return click.BadParameter(str(exc), param_hint=option)
     answer = find_coalitions(analysis, datum, drawn.setting, among, exclude, max_size)
-    emit(WRITERS[output_format](analysis, answer, drawn.name, drawn.caption), output)
+    return WRITERS[output_format](analysis, answer, drawn.name, drawn.caption)
