@@ -287,6 +287,8 @@ def test_cli_shipped_model_servers_read_alone_without_the_key_claim(
     assert held.stdout.endswith("no coalition of the candidates reads dm_text\n")
     broken = run_cli("coalitions", model, "--data", "dm_text", "--set", "no_key_copy=false")
     assert "read alone by: app, law_enforcement, peer, peer_app, servers, user" in broken.stdout
+    devices = run_cli("coalitions", model, "--data", "dm_text", "--among", "user_devices")
+    assert devices.stdout.endswith("candidates: none\n\nno candidate is left to form a coalition\n")
 
 
 def test_cli_errors(run_cli: Callable[..., Run]) -> None:
