@@ -27,6 +27,8 @@ class Run:
     returncode: int
     stderr: str
     stdout: str
+    cpu_seconds: float = 0.0
+    """User and system CPU time of the child."""
 
 
 def threatmodel_command() -> list[str]:
@@ -57,7 +59,8 @@ def run(arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
             process.returncode = os.waitstatus_to_exitcode(status)
         captured.seek(0)
         stdout = captured.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr, stdout)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr, stdout, cpu)
 
 
 def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:

@@ -319,7 +319,27 @@ CASES = {
     "expectation with party and boundary": (
         "parties: {a: {kind: person}}\nboundaries: {b: {}}\ndata: {d: {origin: [a]}}\n"
         "expectations:\n  e: {party: a, boundary: b, data: d}\n",
-        ["7:3: an expectation names exactly one of 'party' or 'boundary'"],
+        ["7:3: an expectation names exactly one of 'party', 'boundary' or 'coalition'"],
+    ),
+    "expectation with party and coalition": (
+        "parties: {a: {kind: person}}\ndata: {d: {origin: [a]}}\n"
+        "expectations:\n  e: {party: a, coalition: [a], data: d}\n",
+        ["6:3: an expectation names exactly one of 'party', 'boundary' or 'coalition'"],
+    ),
+    "coalition names a datum": (
+        "parties: {a: {kind: person}}\ndata: {d: {origin: [a]}}\n"
+        "expectations:\n  e: {coalition: [a, d], data: d}\n",
+        ["6:22: 'd' is a datum, not a party or boundary"],
+    ),
+    "coalition names an unknown party": (
+        "parties: {alice: {kind: person}}\ndata: {d: {origin: [alice]}}\n"
+        "expectations:\n  e: {coalition: [alcie], data: d}\n",
+        ["6:19: unknown party or boundary 'alcie'; did you mean 'alice'?"],
+    ),
+    "empty coalition": (
+        "parties: {a: {kind: person}}\ndata: {d: {origin: [a]}}\n"
+        "expectations:\n  e: {coalition: [], data: d}\n",
+        ["6:18: 'coalition' needs at least one item"],
     ),
     "boundary parent cycle": (
         "boundaries:\n  a: {parent: b}\n  b: {parent: c}\n  c: {parent: a}\n",

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from threatmodel.checks.finding import ElementRef, Finding, FindingSeverity
 from threatmodel.engine.bdd import Function
+from threatmodel.engine.closure import Closure
 from threatmodel.engine.exposure import Analysis, SettingResult, boundary_members, example_setting
 from threatmodel.engine.inference import Fact, Rule, Step, plain
+from threatmodel.engine.pool import is_pool_step
 from threatmodel.engine.space import Setting
 from threatmodel.engine.witness import describe_step, witness_text
 from threatmodel.load.model import Classification, Model, PartyKind, ProtectionLevel
@@ -129,16 +131,24 @@ class Witness:
 
 
 def step_element(analysis: Analysis, step: Step) -> ElementRef | None:
-    """The element a rule application applies, located."""
+    """The element a rule application applies, located; ``None`` for a member handing its
+    facts to a coalition's pool, which is no element of the file."""
+    if is_pool_step(step):
+        return None
     section = _STEP_SECTIONS.get(step.rule, "flows")
     if step.rule is Rule.ORIGIN and step.element in analysis.model.keys:
         section = "keys"
     return element_ref(analysis, section, step.element)
 
 
-def witness_in(analysis: Analysis, result: SettingResult, fact: Fact | None) -> Witness | None:
-    """The derivation of ``fact`` in one setting, or ``None`` when it does not hold there."""
-    closure = result.closure
+def witness_in(
+    analysis: Analysis, result: SettingResult, fact: Fact | None, closure: Closure | None = None
+) -> Witness | None:
+    """The derivation of ``fact`` in one setting, or ``None`` when it does not hold there.
+
+    ``closure``: where the derivation is, when not in the setting's own closure (a
+    coalition's pooled reader)."""
+    closure = closure or result.closure
     if fact is None or fact not in closure.steps:
         return None
     model = analysis.model

@@ -10,6 +10,11 @@ a section of their own, and ``check`` fails on a violated expectation whatever
 One result per (expectation, party).  Severity: high.  Elements: the expectation, then the
 party.  Witness: how the party gets the datum in an example setting.
 
+An expectation about a ``coalition`` constrains its members together, as one reader that
+pools what they hold; its result names the coalition by the ids it lists (``meta+ohttp_relay``),
+its elements are the expectation and every member party, and its witness shows what each
+member contributes.
+
 Example::
 
     threatmodel: 1
@@ -36,7 +41,12 @@ from __future__ import annotations
 from threatmodel.checks.builder import element_ref, holds, make_finding, witness_in
 from threatmodel.checks.check import Check
 from threatmodel.checks.finding import Finding, FindingSeverity
-from threatmodel.engine.exposure import Analysis, example_setting, expectation_parties
+from threatmodel.engine.exposure import (
+    Analysis,
+    coalition_members,
+    example_setting,
+    expectation_parties,
+)
 from threatmodel.load.model import Level
 
 ID = "TM100"
@@ -58,15 +68,20 @@ def check(analysis: Analysis) -> list[Finding]:
         when = analysis.space.compile(conditions.bdd, expectation.when)
         above = Level.CIPHERTEXT if expectation.allow is Level.NONE else Level.PLAINTEXT
         datum = expectation.data
+        members = (
+            coalition_members(model, expectation_id) if expectation.coalition is not None else []
+        )
         for party in expectation_parties(model, expectation_id):
-            function = when & conditions.at_least(party, datum, above)
+            function = when & analysis.subject_at_least(expectation_id, party, above)
             if not holds(analysis, function):
                 continue
             setting = example_setting(analysis, function)
             assert setting is not None  # the function holds in some allowed setting
             result = analysis.result_for(setting)
-            level = result.closure.level(party, datum)
-            fact = result.closure.strongest_fact(party, datum)
+            violation = next(
+                v for v in result.violations if (v.expectation, v.party) == (expectation_id, party)
+            )
+            who = members or [party]
             violations.append(
                 make_finding(
                     analysis,
@@ -74,13 +89,13 @@ def check(analysis: Analysis) -> list[Finding]:
                     name=NAME,
                     severity=FindingSeverity.HIGH,
                     message=f"expectation {expectation_id}: {party} may get "
-                    f"{_ALLOWED[expectation.allow]} of {datum}, but {_GOT.get(level, 'gets it')}",
+                    f"{_ALLOWED[expectation.allow]} of {datum}, but {_GOT[violation.level]}",
                     function=function,
                     elements=[
                         element_ref(analysis, "expectations", expectation_id),
-                        element_ref(analysis, "parties", party),
+                        *(element_ref(analysis, "parties", p) for p in who),
                     ],
-                    witness=witness_in(analysis, result, fact),
+                    witness=witness_in(analysis, result, violation.fact, violation.closure),
                     party=party,
                     datum=datum,
                     about=[expectation_id],

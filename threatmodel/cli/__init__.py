@@ -15,6 +15,7 @@ import click
 from threatmodel import __version__
 from threatmodel.cli.analyze import analyze, explain
 from threatmodel.cli.check import check, rules
+from threatmodel.cli.coalitions import coalitions
 from threatmodel.cli.diff import diff
 from threatmodel.cli.importing import import_model
 from threatmodel.cli.options import EPILOG, EXIT_INVALID
@@ -34,6 +35,7 @@ for _command in (
     validate,
     analyze,
     explain,
+    coalitions,
     check,
     render,
     report,

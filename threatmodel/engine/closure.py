@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step, plain
@@ -23,13 +24,13 @@ from threatmodel.load.model import Level
 class Closure:
     """All facts of one setting and a minimal derivation of each."""
 
-    steps: dict[Fact, Step]
+    steps: Mapping[Fact, Step]
     """The step that derives each fact in its minimal derivation."""
-    costs: dict[Fact, int]
+    costs: Mapping[Fact, int]
     """Number of rule applications in each fact's minimal derivation."""
-    readers: dict[str, set[str]]
+    readers: Mapping[str, set[str]]
     """Datum → parties that read it in plaintext."""
-    sealed: dict[str, set[str]]
+    sealed: Mapping[str, set[str]]
     """Datum → parties holding it only as ciphertext."""
 
     def level(self, party: str, datum: str) -> Level:

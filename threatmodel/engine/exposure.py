@@ -22,6 +22,7 @@ from threatmodel.engine.closure import Closure, close
 from threatmodel.engine.graph import build_graph
 from threatmodel.engine.inference import Fact, Problem
 from threatmodel.engine.nearest import closest_satisfying, nearest_allowed
+from threatmodel.engine.pool import POOL, Pool, coalition_name, fixed_pool
 from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_space
 from threatmodel.engine.symbolic import Conditions, solve
 from threatmodel.load.loader import LoadedModel
@@ -40,6 +41,9 @@ class Violation:
     level: Level
     fact: Fact
     """The fact behind ``level``, whose derivation is the witness."""
+    closure: Closure = field(repr=False, compare=False)
+    """The closure holding that derivation: the setting's, or for a coalition the setting's
+    with the coalition's pooled reader added."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,10 @@ class Impact:
 class SettingEvaluator:
     """Per-setting closures, shared between settings that activate the same elements."""
 
-    def __init__(self, space: Space, problem: Problem) -> None:
+    def __init__(self, space: Space, problem: Problem, pools: Mapping[str, Pool]) -> None:
         self.space = space
         self.problem = problem
+        self.pools = pools
         self.cache: dict[frozenset[str], Closure] = {}
 
     def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
@@ -94,7 +99,7 @@ class SettingEvaluator:
         if closure is None:
             closure = close(self.problem, active)
             self.cache[active] = closure
-        violations = tuple(_violations(self.space, closure, setting))
+        violations = tuple(_violations(self.space, closure, setting, self.pools))
         return SettingResult(setting=setting, closure=closure, violations=violations)
 
 
@@ -140,6 +145,8 @@ class Analysis:
     """expectation → party → condition under which that party violates it."""
     evaluator: SettingEvaluator = field(repr=False)
     printer: ConditionPrinter = field(repr=False)
+    pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
+    """Expectation id → the pooled reader of its coalition, for coalition expectations."""
 
     @property
     def model(self) -> Model:
@@ -153,6 +160,13 @@ class Analysis:
     def condition_text(self, function: Function) -> str:
         """A function over the variables as a condition on the allowed settings."""
         return self.printer(function)
+
+    def subject_at_least(self, expectation_id: str, party: str, level: Level) -> Function:
+        """Settings in which ``party`` — one of :func:`expectation_parties` — gets at least
+        ``level`` of the expectation's datum."""
+        return _subject_at_least(
+            self.conditions, self.pools, self.model, expectation_id, party, level
+        )
 
 
 def change_texts(changes: Iterable[Change]) -> list[str]:
@@ -179,12 +193,39 @@ def example_setting(analysis: Analysis, function: Function) -> Setting | None:
 
 
 def expectation_parties(model: Model, expectation_id: str) -> list[str]:
-    """The parties an expectation constrains: its party, or everyone inside its boundary."""
+    """The parties an expectation constrains: its party, everyone inside its boundary, or
+    its coalition as one reader, named by the ids it lists (:func:`coalition_name`)."""
     expectation = model.expectations[expectation_id]
     if expectation.party is not None:
         return [expectation.party]
+    if expectation.coalition is not None:
+        return [coalition_name(expectation.coalition)]
     inside = boundary_members(model, expectation.boundary or "")
     return sorted(inside)
+
+
+def coalition_members(model: Model, expectation_id: str) -> list[str]:
+    """The parties of a coalition expectation: those it names and those inside the
+    boundaries it names, sorted."""
+    members: set[str] = set()
+    for member in model.expectations[expectation_id].coalition or ():
+        members |= {member} if member in model.parties else boundary_members(model, member)
+    return sorted(members)
+
+
+def _subject_at_least(
+    conditions: Conditions,
+    pools: Mapping[str, Pool],
+    model: Model,
+    expectation_id: str,
+    party: str,
+    level: Level,
+) -> Function:
+    datum = model.expectations[expectation_id].data
+    pool = pools.get(expectation_id)
+    if pool is not None:
+        return pool.conditions.at_least(POOL, datum, level)
+    return conditions.at_least(party, datum, level)
 
 
 def boundary_members(model: Model, boundary: str) -> set[str]:
@@ -198,7 +239,9 @@ def boundary_members(model: Model, boundary: str) -> set[str]:
     return {p for p, party in model.parties.items() if party.boundary in nested}
 
 
-def _violations(space: Space, closure: Closure, setting: Mapping[str, bool]) -> list[Violation]:
+def _violations(
+    space: Space, closure: Closure, setting: Mapping[str, bool], pools: Mapping[str, Pool]
+) -> list[Violation]:
     model = space.model
     environment = space.environment(setting)
     found = []
@@ -206,12 +249,14 @@ def _violations(space: Space, closure: Closure, setting: Mapping[str, bool]) -> 
         expectation = model.expectations[expectation_id]
         if not expectation.when.evaluate(environment):
             continue
+        pool = pools.get(expectation_id)
         for party in expectation_parties(model, expectation_id):
-            level = closure.level(party, expectation.data)
+            reader, facts = (party, closure) if pool is None else (POOL, pool.closure(closure))
+            level = facts.level(reader, expectation.data)
             if level.rank > expectation.allow.rank:
-                fact = closure.strongest_fact(party, expectation.data)
+                fact = facts.strongest_fact(reader, expectation.data)
                 assert fact is not None
-                found.append(Violation(expectation_id, party, expectation.data, level, fact))
+                found.append(Violation(expectation_id, party, expectation.data, level, fact, facts))
     return found
 
 
@@ -252,7 +297,14 @@ def analyze(
         pins = ", ".join(f"{k}={str(v).lower()}" for k, v in sorted(space.pinned.items()))
         raise SettingsError(f"no allowed setting has {pins}: the constraints exclude it")
     conditions = solve(problem, space, bdd, allowed, progress)
-    evaluator = SettingEvaluator(space, problem)
+    pools = {
+        expectation_id: fixed_pool(
+            model, coalition_members(model, expectation_id), space, bdd, conditions
+        )
+        for expectation_id, expectation in sorted(model.expectations.items())
+        if expectation.coalition is not None
+    }
+    evaluator = SettingEvaluator(space, problem, pools)
 
     nearest = nearest_allowed(space, space.default(), space.pinned)
     if nearest is None:
@@ -289,9 +341,10 @@ def analyze(
         impacts=impacts,
         dead_toggles=_dead_toggles(space, conditions),
         condition_texts=_condition_texts(problem, conditions, printer),
-        expectation_texts=_expectation_texts(space, conditions, printer),
+        expectation_texts=_expectation_texts(space, conditions, pools, printer),
         evaluator=evaluator,
         printer=printer,
+        pools=pools,
     )
     return analysis
 
@@ -383,7 +436,7 @@ def _condition_texts(
 
 
 def _expectation_texts(
-    space: Space, conditions: Conditions, printer: ConditionPrinter
+    space: Space, conditions: Conditions, pools: Mapping[str, Pool], printer: ConditionPrinter
 ) -> dict[str, dict[str, str]]:
     bdd = conditions.bdd
     model = space.model
@@ -397,7 +450,9 @@ def _expectation_texts(
             if expectation.allow is Level.PLAINTEXT:
                 violated = bdd.false
             else:
-                violated = when & conditions.at_least(party, expectation.data, above)
+                violated = when & _subject_at_least(
+                    conditions, pools, model, expectation_id, party, above
+                )
             per_party[party] = printer(violated)
         texts[expectation_id] = per_party
     return texts

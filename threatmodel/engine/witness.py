@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from threatmodel.engine.closure import Closure
 from threatmodel.engine.inference import Fact, Rule, Step
+from threatmodel.engine.pool import is_pool_step
 from threatmodel.load.model import AccessKind, Model
 
 _ACCESS_PHRASES = {
@@ -34,6 +35,11 @@ def describe_step(model: Model, step: Step) -> str:
         return f"{party} holds {datum}"
     if rule is Rule.OPEN:
         return f"{party} opens {datum} with {step.element}"
+    if is_pool_step(step):
+        member = step.premises[0][1]
+        if rule is Rule.RELAY:
+            return f"{member} shares {datum} sealed under {step.conclusion[3]} with {party}"
+        return f"{member} shares {datum} with {party}"
     if rule is Rule.ACCESS:
         access = model.access[step.element]
         phrase = _ACCESS_PHRASES[access.kind].format(party=access.party, source=access.from_)

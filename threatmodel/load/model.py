@@ -239,6 +239,7 @@ _IdText = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Id = Annotated[_IdText, Field(description="An id: lowercase letters, digits and '_'.")]
 PartyRef = Annotated[_IdText, _reference(("party",), "party")]
 BoundaryRef = Annotated[_IdText, _reference(("boundary",), "boundary")]
+MemberRef = Annotated[_IdText, _reference(("party", "boundary"), "party or boundary")]
 DatumRef = Annotated[_IdText, _reference(("data", "key"), "datum")]
 SourceRef = Annotated[_IdText, _reference(("source",), "source")]
 ToggleKey = Annotated[_IdText, _key_reference(("toggle",), "toggle")]
@@ -537,6 +538,12 @@ class Expectation(Element):
     boundary: BoundaryRef | None = Field(
         None, description="Every party inside this boundary is constrained."
     )
+    coalition: list[MemberRef] | None = Field(
+        None,
+        min_length=1,
+        description="Parties (and every party inside these boundaries) that pool what they "
+        "hold: constrained together, as one reader.",
+    )
     data: DatumRef = Field(description="The datum constrained.")
     allow: Level = Field(Level.NONE, description="Most the parties may get.")
     when: ExpressionField = Field(
@@ -545,8 +552,9 @@ class Expectation(Element):
 
     @model_validator(mode="after")
     def _one_subject(self) -> Expectation:
-        if (self.party is None) == (self.boundary is None):
-            message = "an expectation names exactly one of 'party' or 'boundary'"
+        subjects = (self.party, self.boundary, self.coalition)
+        if sum(subject is not None for subject in subjects) != 1:
+            message = "an expectation names exactly one of 'party', 'boundary' or 'coalition'"
             raise _fail([TypedProblem(message, on_key=True)])
         return self
 

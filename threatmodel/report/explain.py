@@ -6,6 +6,7 @@ import json
 
 from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.witness import wrap_chain
+from threatmodel.load.model import Level
 from threatmodel.queries.explain import Explanation
 from threatmodel.report.views import setting_text
 
@@ -28,6 +29,12 @@ def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
         lines.append(f"  e.g. {setting_text(analysis, way.setting)}")
         for line in way.lines:
             lines += wrap_chain("    " + line, WIDTH)
+    if explanation.conditions[Level.CIPHERTEXT.value] != "never":
+        lines += [
+            "",
+            f"{party} holds {datum} sealed in some settings; which parties could read it together:",
+            f"  threatmodel coalitions {analysis.loaded.path} --data {datum}",
+        ]
     return "\n".join(lines) + "\n"
 
 

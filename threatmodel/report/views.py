@@ -78,7 +78,7 @@ def expectation_reports(analysis: Analysis) -> tuple[list[ViolationReport], list
         when = analysis.space.compile(bdd, expectation.when)
         above = Level.CIPHERTEXT if expectation.allow is Level.NONE else Level.PLAINTEXT
         for breaker, _ in breaking:
-            union |= when & analysis.conditions.at_least(breaker, expectation.data, above)
+            union |= when & analysis.subject_at_least(expectation_id, breaker, above)
         setting = example_setting(analysis, union)
         example = analysis.result_for(setting) if setting is not None else None
         party: str | None = None
@@ -89,8 +89,8 @@ def expectation_reports(analysis: Analysis) -> tuple[list[ViolationReport], list
             if mine:
                 first = mine[0]
                 party = first.party
-                witness = tuple(witness_steps(model, example.closure, first.fact))
-                lines = tuple(witness_text(model, example.closure, first.fact))
+                witness = tuple(witness_steps(model, first.closure, first.fact))
+                lines = tuple(witness_text(model, first.closure, first.fact))
         violated.append(
             ViolationReport(
                 expectation=expectation_id,

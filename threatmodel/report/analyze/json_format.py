@@ -74,7 +74,7 @@ def setting_document(analysis: Analysis, result: SettingResult) -> dict[str, Any
                 "party": v.party,
                 "data": v.datum,
                 "level": v.level.value,
-                "witness": witness_steps(analysis.model, closure, v.fact),
+                "witness": witness_steps(analysis.model, v.closure, v.fact),
             }
             for v in result.violations
         ],
