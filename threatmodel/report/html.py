@@ -40,7 +40,7 @@ def write(assessment: Assessment, *, color: bool = False, diagram: str | None = 
         title=title,
         summary=html.escape(_summary(analysis)),
         diagram=diagram if diagram is not None else _NO_DIAGRAM,
-        payload=_embed(_document(assessment)),
+        payload=_embed(_document(assessment, diagram is not None)),
         style=_asset("report.css"),
         script=_asset("report.js"),
     )
@@ -68,7 +68,15 @@ def _summary(analysis: Analysis) -> str:
     return " · ".join(parts)
 
 
-def _document(assessment: Assessment) -> dict[str, Any]:
+def _guards(analysis: Analysis) -> dict[str, list[str]]:
+    """What must hold for each flow and access to be active, for the diagram."""
+    return {
+        element: [to_text(e.root) for e in guard.expressions() if not e.is_true]
+        for element, guard in sorted(analysis.problem.guards.items())
+    }
+
+
+def _document(assessment: Assessment, diagram: bool) -> dict[str, Any]:
     analysis = assessment.analysis
     model = analysis.model
     space = analysis.space
@@ -132,10 +140,7 @@ def _document(assessment: Assessment) -> dict[str, Any]:
         },
         "data": data,
         "conditions": conditions,
-        "guards": {
-            element: [to_text(e.root) for e in guard.expressions() if not e.is_true]
-            for element, guard in sorted(analysis.problem.guards.items())
-        },
+        "guards": _guards(analysis) if diagram else {},
         "sources": {
             sid: {
                 "title": s.title,

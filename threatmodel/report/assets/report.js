@@ -206,13 +206,21 @@
     function named(item) { return item.title !== item.id ? [item.title + " ", small(item.id)] : [item.id]; }
     const LEVEL_TEXT = {plaintext: "plaintext", ciphertext: "ciphertext only", none: "never"};
     const CELL_TEXT = {plaintext: "plaintext", ciphertext: "ciphertext", none: "—"};
-    function levelOf(test, party, datum) {
-      const c = (A.conditions[datum] || {})[party];
-      if (!c) return "none";
-      if (test(c.plaintext)) return "plaintext";
-      if (test(c.ciphertext)) return "ciphertext";
-      return "none";
+    // Which parties get which data in a setting: only the pairs not "never" are embedded, and
+    // each setting's table is computed once.
+    const exposed = A.data.map(d => [d.id, Object.entries(A.conditions[d.id] || {})]);
+    function table(test) {
+      if (!test.table) {
+        const found = new Map();
+        exposed.forEach(([datum, entries]) => entries.forEach(([party, c]) => {
+          const level = test(c.plaintext) ? "plaintext" : test(c.ciphertext) ? "ciphertext" : "none";
+          if (level !== "none") found.set(party + "\u0000" + datum, level);
+        }));
+        test.table = found;
+      }
+      return test.table;
     }
+    function levelOf(test, party, datum) { return table(test).get(party + "\u0000" + datum) || "none"; }
     function evidenceText(value) {
       if (value === undefined || value === null) return null;
       if (typeof value === "string") return value;
@@ -345,55 +353,74 @@
       }
       return {parties, data};
     }
+    // The table is rebuilt only when its rows or columns change; a flip updates the cells
+    // whose content changes, so that the browser lays out almost nothing again.
+    let built = null;
     function paintMatrix(test, testB) {
-      const focused = document.activeElement && document.activeElement.classList.contains("cell")
-        ? [document.activeElement.dataset.party, document.activeElement.dataset.datum] : null;
       const shown = visible();
-      const levels = shown.parties.map(p => shown.data.map(d => levelOf(test, p.id, d.id)));
-      let rows = shown.parties.map((p, k) => k);
-      if (only) rows = rows.filter(k => levels[k].some(l => l !== "none"));
+      let rows = shown.parties;
+      if (only) {
+        const found = table(test);
+        rows = rows.filter(p => shown.data.some(d => found.has(p.id + "\u0000" + d.id)));
+      }
       const pages = Math.max(1, Math.ceil(rows.length / PAGE));
       page = Math.min(page, pages - 1);
       const first = page * PAGE;
-      const table = $("matrix");
-      table.replaceChildren();
+      const pageRows = rows.slice(first, first + PAGE);
       const against = compare ? "B" : "the default setting";
-      table.append(el("caption", {}, [
-        "Who reads what: " + rows.length + " of " + A.parties.length + " parties, " + shown.data.length +
-        " of " + A.data.length + " data. Marked cells differ from " + against + "."]));
+      const key = pageRows.map(p => p.id).join(" ") + "|" + shown.data.map(d => d.id).join(" ");
+      if (!built || built.key !== key) built = buildMatrix(key, pageRows, shown.data);
+      const caption = "Who reads what: " + rows.length + " of " + A.parties.length + " parties, " +
+        shown.data.length + " of " + A.data.length + " data. Marked cells differ from " + against + ".";
+      if (built.caption.textContent !== caption) built.caption.textContent = caption;
+      built.cells.forEach(button => paintCell(button, test, testB, against));
+      if (!rows.length) $("pages").textContent = query ? "Nothing matches \u201c" + query + "\u201d." : "No party reads anything here.";
+      else paintPages(first, rows.length, pages);
+    }
+    function buildMatrix(key, parties, data) {
+      const focused = document.activeElement && document.activeElement.classList.contains("cell")
+        ? [document.activeElement.dataset.party, document.activeElement.dataset.datum] : null;
+      const matrix = $("matrix");
+      const caption = el("caption");
       const head = el("tr", {}, [el("th", {scope: "col", class: "corner"}, ["party"])]);
-      shown.data.forEach(d => head.append(el("th", {scope: "col", title: d.id}, named(d))));
-      table.append(el("thead", {}, [head]));
+      data.forEach(d => head.append(el("th", {scope: "col", title: d.id}, named(d))));
       const body = el("tbody");
-      rows.slice(first, first + PAGE).forEach(k => {
-        const p = shown.parties[k];
+      const cells = [];
+      parties.forEach(p => {
         const row = el("tr", {}, [el("th", {scope: "row", title: p.id}, named(p))]);
-        shown.data.forEach((d, j) => {
-          const level = levels[k][j];
-          const other = levelOf(testB, p.id, d.id);
-          const changed = other !== level;
-          const c = (A.conditions[d.id] || {})[p.id];
-          const evidence = c ? evidenceText(c.evidence) : null;
-          const label = p.id + " and " + d.id + ": " + LEVEL_TEXT[level] +
-            (changed ? ", " + LEVEL_TEXT[other] + " in " + against : "") + (evidence ? ", evidence " + evidence : "");
-          const isSelected = selected && selected.party === p.id && selected.datum === d.id;
-          const cell = el("button", {
-            type: "button", class: "cell " + level + (changed ? " changed" : "") + (isSelected ? " selected" : ""),
-            "data-party": p.id, "data-datum": d.id, "data-level": level, "aria-label": label,
-            "aria-pressed": isSelected ? "true" : "false"}, [CELL_TEXT[level]]);
-          if (changed) cell.append(el("span", {class: "was", "aria-hidden": "true"}, [" (" + CELL_TEXT[other] + ")"]));
-          if (evidence) cell.append(el("span", {class: "tier"}, [" " + evidence]));
+        data.forEach(d => {
+          const cell = el("button", {type: "button", "data-party": p.id, "data-datum": d.id});
+          cells.push(cell);
           row.append(el("td", {}, [cell]));
         });
         body.append(row);
       });
-      table.append(body);
-      if (!rows.length) $("pages").textContent = query ? "Nothing matches \u201c" + query + "\u201d." : "No party reads anything here.";
-      else paintPages(first, rows.length, pages);
+      matrix.replaceChildren(caption, el("thead", {}, [head]), body);
       if (focused) {
-        const again = table.querySelector('.cell[data-party="' + CSS.escape(focused[0]) + '"][data-datum="' + CSS.escape(focused[1]) + '"]');
+        const again = cells.find(c => c.dataset.party === focused[0] && c.dataset.datum === focused[1]);
         if (again) again.focus();
       }
+      return {key, caption, cells};
+    }
+    function paintCell(cell, test, testB, against) {
+      const party = cell.dataset.party, datum = cell.dataset.datum;
+      const level = levelOf(test, party, datum);
+      const other = levelOf(testB, party, datum);
+      const isSelected = Boolean(selected) && selected.party === party && selected.datum === datum;
+      const stamp = level + " " + other + " " + isSelected + " " + against;
+      if (cell.dataset.stamp === stamp) return;
+      cell.dataset.stamp = stamp;
+      const changed = other !== level;
+      const c = (A.conditions[datum] || {})[party];
+      const evidence = c ? evidenceText(c.evidence) : null;
+      cell.className = "cell " + level + (changed ? " changed" : "") + (isSelected ? " selected" : "");
+      cell.dataset.level = level;
+      cell.setAttribute("aria-pressed", String(isSelected));
+      cell.setAttribute("aria-label", party + " and " + datum + ": " + LEVEL_TEXT[level] +
+        (changed ? ", " + LEVEL_TEXT[other] + " in " + against : "") + (evidence ? ", evidence " + evidence : ""));
+      cell.replaceChildren(CELL_TEXT[level]);
+      if (changed) cell.append(el("span", {class: "was", "aria-hidden": "true"}, [" (" + CELL_TEXT[other] + ")"]));
+      if (evidence) cell.append(el("span", {class: "tier"}, [" " + evidence]));
     }
     function paintPages(first, total, pages) {
       const box = $("pages");
@@ -605,10 +632,13 @@
     window.addEventListener("hashchange", () => { readFragment(); update(); });
 
     // ------------------------------------------------------------------ everything
+    let lastB = null;
     function update() {
       const setting = current.setting;
       const test = evaluator(setting);
-      const testB = evaluator(compare || A.start);
+      const base = compare || A.start;
+      if (!lastB || lastB.base !== base) lastB = {base, test: evaluator(base)};
+      const testB = lastB.test;
       names.forEach(n => {
         boxes[n].checked = setting[n];
         $("row-" + n).classList.toggle("was-forced", n in current.forced);
