@@ -506,3 +506,25 @@ def test_model_text_stays_text(
     assert page.evaluate("window.hit") is None
     assert page.locator("main img").count() == 0
     assert "<img src=x" in page.inner_text("#matrix")
+
+
+def test_fixed_assumptions_and_set_values_are_shown_fixed(
+    tmp_path: Path, run_cli: Callable[..., Run], session: Callable[..., Session]
+) -> None:
+    target = tmp_path / "r.html"
+    result = run_cli(
+        "report", "models/assistant_messenger.yaml", "-o", str(target),
+        "--assumptions", "pessimistic", "--set", "e2ee=true",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    page = session().open(target)
+    fixed = page.locator("#assumptions .var-row", has_text="no_server_key_copy")
+    assert "fixed: claimed; fixed by the assumption mode pessimistic" in fixed.inner_text()
+    assert page.is_disabled("#c-no_server_key_copy")
+    assert not page.is_checked("#c-no_server_key_copy")
+    assert page.is_disabled("#v-e2ee")
+    assert page.is_checked("#v-e2ee")
+    assert "fixed by --set" in page.inner_text("#row-e2ee")
+    page.click("#v-ai_chat")
+    assert not page.is_checked("#v-ai_chat")
+    assert "No allowed setting has ai_chat=true" in page.inner_text("#status")
