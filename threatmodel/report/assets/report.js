@@ -387,7 +387,8 @@
       const body = el("tbody");
       const cells = [];
       parties.forEach(p => {
-        const row = el("tr", {}, [el("th", {scope: "row", title: p.id}, named(p))]);
+        const where = p.boundary ? " · in " + (A.boundaries[p.boundary] || p.boundary) : "";
+        const row = el("tr", {}, [el("th", {scope: "row", title: p.id + " (" + p.kind + ")" + where}, named(p))]);
         data.forEach(d => {
           const cell = el("button", {type: "button", "data-party": p.id, "data-datum": d.id});
           cells.push(cell);
