@@ -172,6 +172,17 @@
         released = next.filter(([n, v]) => n !== name && alone.setting[n] !== v).map(([n]) => n);
         next = next.filter(([n]) => !released.includes(n));
         result = resolve(next);
+        if (!result) {
+          released = next.filter(([n]) => n !== name).map(([n]) => n).concat(released);
+          next = [[name, value]];
+          result = resolve(next);
+        }
+      }
+      if (!result) {
+        undoStack.pop();
+        message = "No allowed setting was found with " + name + "=" + value + "; nothing changed.";
+        update();
+        return;
       }
       sets = next;
       current = result;
