@@ -531,3 +531,22 @@ def test_fixed_assumptions_and_set_values_are_shown_fixed(
     page.click("#v-ai_chat")
     assert not page.is_checked("#v-ai_chat")
     assert "No allowed setting has ai_chat=true" in page.inner_text("#status")
+
+
+def test_a_conflicting_earlier_choice_is_released(
+    tmp_path: Path, run_cli: Callable[..., Run], session: Callable[..., Session]
+) -> None:
+    path = _report(run_cli, "models/instagram_ai.yaml", tmp_path / "r.html")
+    page = session().open(path)
+    page.click("#v-in_eu_uk")
+    page.click("#v-in_eu_uk")
+    assert "--set in_eu_uk=false" in page.inner_text("#status")
+    page.click("#v-training_objection")
+    status = page.inner_text("#status")
+    assert "Released your earlier choice of in_eu_uk" in status
+    assert "--set training_objection=true" in status
+    assert "in_eu_uk=false" not in status
+    assert page.is_checked("#v-in_eu_uk")
+    page.click("#undo")
+    assert "--set in_eu_uk=false" in page.inner_text("#status")
+    assert not page.is_checked("#v-training_objection")
