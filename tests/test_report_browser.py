@@ -257,6 +257,13 @@ def test_explanation_follows_the_setting(
     assert "In this setting: plaintext." in box.inner_text()
     assert "(holds now)" in box.inner_text()
     assert "Shown in this setting." in box.inner_text()
+    sources = page.locator("#explanation .steps .sources li")
+    assert sources.count() > 0
+    titles = page.evaluate(
+        "Object.values(JSON.parse(document.getElementById('analysis').textContent).sources)"
+        ".map(s => s.title)"
+    )
+    assert any(sources.first.inner_text().startswith(title) for title in titles)
     page.click("#v-in_eu_uk")
     text = box.inner_text()
     assert "In this setting: never." in text

@@ -516,7 +516,7 @@
       }
       (A.ways[party + "/" + datum] || []).forEach((way, k) => {
         const holds = test(way.condition);
-        const item = el("div", {class: "way" + (holds ? " holds" : "")});
+        const item = el("div", {class: "way" + (holds ? " now" : "")});
         item.append(el("h4", {}, ["Way " + (k + 1) + ": " + LEVEL_TEXT[way.level] + " when ", code(way.condition),
           holds ? " (holds now)" : " (does not hold now)"]));
         if (holds) item.append(el("p", {}, ["Shown in this setting."]));
@@ -528,7 +528,7 @@
         }
         const steps = el("ol", {class: "steps"});
         way.steps.forEach(step => {
-          const li = el("li", {}, [step.text, " ", small(step.element)]);
+          const li = el("li", {}, [step.text]);
           const sources = sourcesOf(step.element).concat(step.element !== step.party ? sourcesOf(step.party) : []);
           if (sources.length) li.append(el("ul", {class: "sources"}, [...new Set(sources)].map(sourceItem)));
           steps.append(li);
