@@ -557,3 +557,47 @@ def test_a_conflicting_earlier_choice_is_released(
     page.click("#undo")
     assert "--set in_eu_uk=false" in page.inner_text("#status")
     assert not page.is_checked("#v-training_objection")
+
+
+_CONSTRAINED = """threatmodel: 1
+title: Constraints that force two changes
+parties:
+  a_party: {kind: person}
+  b_party: {kind: service}
+toggles:
+  x: {}
+  a: {}
+  b: {}
+  c: {}
+  d: {}
+  e: {}
+constraints:
+  x_needs_a_or_b: {require: not x or a or b}
+  a_needs_c: {require: not a or c}
+  b_needs_d: {require: not b or d}
+data: {secret: {origin: [a_party]}}
+flows:
+  via_a: {from: a_party, to: b_party, data: [secret], when: a and not e}
+  via_b: {from: a_party, to: b_party, data: [secret], when: b}
+"""
+
+
+def test_forced_changes_of_several_variables_match_set(
+    tmp_path: Path, run_cli: Callable[..., Run], session: Callable[..., Session]
+) -> None:
+    model = tmp_path / "constrained.yaml"
+    model.write_text(_CONSTRAINED, encoding="utf-8")
+    path = _report(run_cli, str(model), tmp_path / "r.html")
+    page = session().open(path)
+    for clicks, assignments in [
+        (("#v-x",), ["x=true"]),
+        (("#v-c",), ["x=true", "c=false"]),
+    ]:
+        flipped = run_assessment(str(model), "all", assignments, max_settings=1).analysis
+        forced = flipped.default_forced
+        assert len(forced) == 2
+        expected = _expected(flipped, dict(flipped.default.setting))
+        shown = _agrees(page, expected, " ".join(assignments), clicks)
+        assert "Same as analyze --set " + " --set ".join(assignments) in shown["status"]
+        changes = ", ".join(f"{n} → {str(v).lower()}" for n, v in forced.items())
+        assert f"The constraints force {changes}" in shown["status"]
