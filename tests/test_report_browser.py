@@ -292,6 +292,11 @@ def test_link_restores_setting_cell_and_filters(
         "#matrix tbody tr", "rows => rows.map(r => r.querySelector('.cell').dataset.level)"
     )
     assert levels and "none" not in levels
+    page.evaluate("location.hash = '#set=e2ee:1,ai_chat:1'")
+    page.wait_for_function("document.getElementById('status').innerText.includes('link')")
+    status = page.inner_text("#status")
+    assert "The link's setting is not allowed; showing the default setting." in status
+    assert "Same as analyze (the default setting)" in status
 
 
 def test_compare_with_a_pinned_setting(

@@ -669,5 +669,6 @@
     }
     readFragment();
     update();
+    performance.mark("report-ready");
   }
 })();
