@@ -77,6 +77,9 @@ def _guards(analysis: Analysis) -> dict[str, list[str]]:
 
 
 def _document(assessment: Assessment, diagram: bool) -> dict[str, Any]:
+    """What the page's script reads.  Only the (party, datum) conditions that are not
+    "never" are embedded (the page treats a missing pair as never), so that large models
+    stay small; the guards of flows and accesses only when the diagram is embedded."""
     analysis = assessment.analysis
     model = analysis.model
     space = analysis.space
