@@ -17,10 +17,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import KEY_POOL, Flow, ModelSpec, model_specs
 from test_properties import PROFILE, RANK, Reference, examples, load, truth
 
 from conftest import Run
+from strategies import KEY_POOL, Flow, ModelSpec, model_specs
 from threatmodel.engine.exposure import analyze
 from threatmodel.engine.pool import (
     POOL,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from threatmodel.cli import completion
-from threatmodel.cli.options import EPILOG, emit, run_assessment, set_options
+from threatmodel.cli.options import EPILOG, EXIT_INVALID, emit, run_assessment, set_options
+from threatmodel.render import RenderError
+from threatmodel.render.interactive import report_svg
 from threatmodel.report.html import write
 
 
@@ -17,5 +21,12 @@ from threatmodel.report.html import write
 @set_options
 def report(model: str, output: str, assignments: tuple[str, ...], mode: str) -> None:
     """Write one self-contained HTML file: flip toggles and see who reads what, with
-    witnesses, expectations, findings and toggle impact."""
-    emit(write(run_assessment(model, mode, assignments)), output)
+    witnesses, a diagram that follows the setting, expectations, findings and toggle
+    impact."""
+    assessment = run_assessment(model, mode, assignments)
+    try:
+        diagram = report_svg(assessment.analysis)
+    except RenderError as exc:
+        click.echo(f"{model}: error: cannot draw the diagram: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    emit(write(assessment, diagram=diagram), output)

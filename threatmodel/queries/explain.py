@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from threatmodel.engine import sop
 from threatmodel.engine.exposure import Analysis, example_setting
+from threatmodel.engine.inference import Step
 from threatmodel.engine.space import Setting
 from threatmodel.engine.witness import witness_steps, witness_text
 from threatmodel.load.model import Level
@@ -27,6 +28,8 @@ class Way:
     setting: Setting
     steps: tuple[str, ...]
     lines: tuple[str, ...]
+    path: tuple[Step, ...] = ()
+    """The rule applications behind ``steps``, one for one."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,12 @@ def explain(analysis: Analysis, party: str, datum: str) -> Explanation:
             fact = result.closure.strongest_fact(party, datum)
             if fact is None:
                 continue
+            path = tuple(result.closure.derivation(fact))
             steps = tuple(witness_steps(analysis.model, result.closure, fact))
             if steps in seen:
                 continue
             seen.add(steps)
             lines = tuple(witness_text(analysis.model, result.closure, fact))
             condition = sop.format_cover([cube]) if cube else "always"
-            ways.append(Way(level, condition, setting, steps, lines))
+            ways.append(Way(level, condition, setting, steps, lines, path))
     return Explanation(party, datum, texts, tuple(ways))
