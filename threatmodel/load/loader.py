@@ -16,12 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from threatmodel.load import validate
+from threatmodel.load import expr, validate
 from threatmodel.load.diagnostics import (
     Diagnostic,
     Location,
     ModelError,
     Severity,
+    article,
     describe,
     did_you_mean,
 )
@@ -82,6 +83,7 @@ def load_text(text: str, path: str) -> LoadedModel:
         )
         raise ModelError(diagnostics)
     diagnostics.extend(_duplicate_ids(raw, source))
+    diagnostics.extend(_reserved_ids(raw, source))
     diagnostics.extend(validate.parent_cycles(_raw_parents(raw), source))
     references = References.of(raw)
     model: Model | None = None
@@ -133,8 +135,7 @@ def _duplicate_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
             (source.locate((section, element_id), key=True), section) for section in sections
         )
         first, first_section = places[0]
-        kind = _singular(SECTION_KINDS[first_section])
-        label = "an access" if kind == "access" else f"a {kind}"
+        label = article(_singular(SECTION_KINDS[first_section]))
         problems.extend(
             Diagnostic(
                 location,
@@ -143,6 +144,36 @@ def _duplicate_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
             )
             for location, _ in places[1:]
         )
+    return problems
+
+
+RESERVED_SCENARIO = "default"
+"""Reports, ``render --scenario`` and the HTML report name the default setting so."""
+
+
+def _reserved_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
+    """Ids that printed conditions or scenario lists would confuse with a word of their own."""
+    words = ", ".join(sorted(expr.RESERVED))
+    problems = []
+    for section in SECTION_KINDS:
+        elements = raw.get(section)
+        if not isinstance(elements, dict):
+            continue
+        kind = _singular(SECTION_KINDS[section])
+        for element_id in elements:
+            if element_id in expr.RESERVED:
+                message = (
+                    f"'{element_id}' is a word of conditions ({words}) and cannot be an id; "
+                    f"rename it, e.g. '{element_id}_{kind}'"
+                )
+            elif section == "scenarios" and element_id == RESERVED_SCENARIO:
+                message = (
+                    "'default' names the default setting in reports and diagrams, so a scenario "
+                    "cannot be called that; rename it, e.g. 'default_scenario'"
+                )
+            else:
+                continue
+            problems.append(Diagnostic(source.locate((section, element_id), key=True), message))
     return problems
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.witness import wrap_chain
 from threatmodel.queries.explain import Explanation
+from threatmodel.report.encode import json_text, plain_text
 from threatmodel.report.views import setting_text
 
 WIDTH = 100
@@ -28,7 +27,7 @@ def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
         lines.append(f"  e.g. {setting_text(analysis, way.setting)}")
         for line in way.lines:
             lines += wrap_chain("    " + line, WIDTH)
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def _when(condition: str) -> str:
@@ -51,4 +50,4 @@ def explanation_json(analysis: Analysis, explanation: Explanation) -> str:
             for way in explanation.ways
         ],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document)

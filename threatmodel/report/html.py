@@ -18,6 +18,7 @@ from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import Analysis, change_texts
 from threatmodel.load.expr import to_text
 from threatmodel.queries.explain import explain
+from threatmodel.report.encode import JSON_ESCAPES
 from threatmodel.report.views import count_text, expectation_reports
 
 MAX_EXPLAINED_PAIRS = 400
@@ -28,8 +29,7 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
     """The report as an HTML document."""
     analysis = assessment.analysis
     data = _document(assessment)
-    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("</", "<\\/")
+    payload = embedded_json(data)
     title = html.escape(analysis.model.title)
     return _TEMPLATE.format(
         title=title,
@@ -38,6 +38,22 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
         style=_asset("report.css"),
         script=_asset("report.js"),
     )
+
+
+_SCRIPT_SAFE = {**JSON_ESCAPES, **{ord(c): f"\\u{ord(c):04x}" for c in "<>&"}}
+
+
+def embedded_json(data: Any) -> str:
+    """``data`` as JSON that no text can break out of inside a ``<script>`` element.
+
+    With ``<``, ``>`` and ``&`` escaped, no ``</script>``, ``<!--`` or ``<script`` can
+    appear, so the HTML parser ends the element where the template does; the characters
+    only occur inside JSON strings, where the escapes mean the same text.  Line separators
+    (which end a line in older JavaScript) and other controls are escaped as in every JSON
+    output.
+    """
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_SAFE)
 
 
 def _asset(name: str) -> str:

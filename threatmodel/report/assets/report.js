@@ -17,11 +17,12 @@
       if (w === "(") { const v = or(); i++; return v; }
       if (w === "true") return true;
       if (w === "false") return false;
-      return Boolean(env[w]);
+      if (!Object.prototype.hasOwnProperty.call(env, w)) throw new Error("unknown name " + w);
+      return env[w] === true;
     }
     return or();
   }
-  function env() { return Object.assign({}, A.constants, values); }
+  function env() { return Object.assign(Object.create(null), A.constants, values); }
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
@@ -98,8 +99,9 @@
       [box, " " + v.name + (v.title !== v.name ? " — " + v.title : "")]));
   });
   const scenarios = document.getElementById("scenarios");
-  const all = Object.assign({default: {title: "Default setting", values: Object.fromEntries(A.variables.map(v => [v.name, v.default]))}}, A.scenarios);
-  Object.entries(all).forEach(([id, s]) => {
+  const all = [["default", {title: "Default setting", values: Object.fromEntries(A.variables.map(v => [v.name, v.default]))}],
+    ...Object.entries(A.scenarios).filter(([id]) => id !== "default")];
+  all.forEach(([id, s]) => {
     const button = el("button", {type: "button", title: s.title}, [id]);
     button.addEventListener("click", () => {
       Object.assign(values, s.values);
