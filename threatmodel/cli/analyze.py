@@ -9,6 +9,7 @@ from threatmodel.cli.options import (
     emit,
     format_option,
     output_option,
+    refuse_overwriting_inputs,
     run_analysis,
     run_assessment,
     set_options,
@@ -25,7 +26,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
 @click.argument("model", metavar="MODEL")
 @set_options
 @format_option(WRITERS)
-@output_option
+@output_option()
 @click.option(
     "--max-settings",
     type=click.IntRange(min=0),
@@ -44,6 +45,7 @@ def analyze(
 ) -> None:
     """Who reads which data in which settings: conditions, the default setting's matrix,
     toggle impact, violated expectations and findings."""
+    refuse_overwriting_inputs(output, [model])
     assessment = run_assessment(model, mode, assignments, max_settings)
     emit(WRITERS[output_format](assessment, color=use_color(output)), output)
 

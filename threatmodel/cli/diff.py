@@ -14,6 +14,7 @@ from threatmodel.cli.options import (
     emit,
     format_option,
     output_option,
+    refuse_overwriting_inputs,
 )
 from threatmodel.engine.space import Mode, SettingsError
 from threatmodel.load.loader import LoadedModel
@@ -37,13 +38,14 @@ DIFF_EPILOG = (
     help="Exit 1 when exposure grows: some party gets more of some datum in some setting.",
 )
 @assumptions_option
-@output_option
+@output_option()
 def diff(
     old: str, new: str, output_format: str, exit_code: bool, mode: str, output: str | None
 ) -> None:
     """Compare two versions of a model: exposure gained and lost per party and datum, with
     the settings where it changes; findings and violated expectations new or cleared."""
-    before, after = load_all((old, new))
+    refuse_overwriting_inputs(output, [old, new])
+    before, after = load_all((old, new), once=False)
     text, grows = _diff(before, after, output_format, Mode(mode))
     emit(text, output)
     sys.exit(EXIT_FOUND if exit_code and grows else EXIT_OK)

@@ -6,22 +6,36 @@ import sys
 
 import click
 
-from threatmodel.cli.options import EPILOG, EXIT_OK, emit, fail_invalid, print_diagnostics
+from threatmodel.cli.options import (
+    EPILOG,
+    EXIT_OK,
+    STDOUT,
+    emit,
+    fail_invalid,
+    output_option,
+    print_diagnostics,
+    refuse_overwriting_inputs,
+    say,
+)
 from threatmodel.importers import IMPORTERS, import_file
 from threatmodel.load.diagnostics import ModelError
+from threatmodel.load.files import display_name
 from threatmodel.load.loader import LoadedModel
 
 
 @click.command("import", epilog=EPILOG)
 @click.argument("tool", type=click.Choice(list(IMPORTERS)))
 @click.argument("source", metavar="FILE")
-@click.option("-o", "--output", required=True, metavar="MODEL", help="The model file to write.")
+@output_option(
+    required=True, metavar="MODEL", help_text="The model file to write (-: standard output)."
+)
 def import_model(tool: str, source: str, output: str) -> None:
     """Convert a Threagile YAML or pytm JSON model into a threatmodel model.
 
     What the format cannot express is kept as comments in MODEL; warnings say what was
     left out. See docs/import.md for how each field is mapped.
     """
+    refuse_overwriting_inputs(output, [source])
     try:
         imported = import_file(tool, source, output)
     except ModelError as exc:
@@ -29,7 +43,9 @@ def import_model(tool: str, source: str, output: str) -> None:
     print_diagnostics(imported.warnings)
     emit(imported.text, output)
     label = IMPORTERS[tool].label
-    click.echo(f"{output}: converted from {label} model {source} ({_summary(imported.loaded)})")
+    summary = f"converted from {label} model {display_name(source)}"
+    # On standard output, the model is the output: the summary goes to standard error.
+    say(f"{imported.loaded.path}: {summary} ({_summary(imported.loaded)})", err=output == STDOUT)
     sys.exit(EXIT_OK)
 
 

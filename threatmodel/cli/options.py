@@ -17,12 +17,16 @@ from threatmodel.cli.output import write_atomic
 from threatmodel.cli.progress import Progress
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
 from threatmodel.engine.space import Mode, SettingsError, parse_assignment
-from threatmodel.load.diagnostics import Diagnostic, ModelError
+from threatmodel.load.diagnostics import Diagnostic, ModelError, visible
+from threatmodel.load.files import STDIN
 from threatmodel.load.loader import LoadedModel, load_file
 
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INVALID = 2
+
+STDOUT = "-"
+"""The output name that means standard output."""
 
 EPILOG = "Exit status: 0 success; 1 the check found what it looks for; 2 bad usage or input."
 
@@ -75,9 +79,64 @@ def format_option(choices: Iterable[str], help_text: str = "Output format.") -> 
     )
 
 
-output_option = click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output."
-)
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``-o`` is a file name: never empty (``-`` is standard output)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("the file name is empty; name a file, or - for standard output")
+    return value
+
+
+def output_option(
+    *, required: bool = False, metavar: str = "FILE", help_text: str | None = None
+) -> Callable[[F], F]:
+    """``-o/--output FILE``; ``-`` means standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        metavar=metavar,
+        required=required,
+        callback=_output_path,
+        help=help_text or f"Write to {metavar} (atomically) instead of standard output (also: -).",
+    )
+
+
+def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str]) -> None:
+    """A usage error (exit 2) when ``output`` is one of ``inputs``: the same file, compared
+    by device and inode, so that links and other spellings of the path are caught too."""
+    if output is None or output == STDOUT:
+        return
+    target = file_identity(output)
+    if target is None:
+        return
+    for path in inputs:
+        if file_identity(path) == target:
+            shown = "standard input" if path == STDIN else f"the input file '{path}'"
+            raise click.BadParameter(
+                f"'{output}' is {shown}; writing there would replace it",
+                param_hint="'-o' / '--output'",
+            )
+
+
+def distinct_files(paths: Iterable[str]) -> list[str]:
+    """``paths`` without repeats of a file already named (by device and inode, or by name
+    for a file that cannot be examined), in the order given."""
+    seen: set[object] = set()
+    kept = []
+    for path in paths:
+        identity = file_identity(path) or path
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(path)
+    return kept
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """``(device, inode)`` of ``path`` (``-``: standard input), or ``None`` if it has none."""
+    try:
+        status = os.fstat(0) if path == STDIN else os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
 
 
 def set_options(function: F) -> F:
@@ -100,6 +159,12 @@ def overrides(assignments: Sequence[str]) -> dict[str, bool]:
             name, value = parse_assignment(text)
         except SettingsError as exc:
             raise click.BadParameter(str(exc), param_hint="--set") from None
+        if values.get(name, value) != value:
+            raise click.BadParameter(
+                f"{name} is set to both {str(values[name]).lower()} and {str(value).lower()}; "
+                "give it one value",
+                param_hint="--set",
+            )
         values[name] = value
     return values
 
@@ -126,9 +191,12 @@ def _with_progress(
     try:
         return run(loaded, Mode(mode), pins, max_settings, progress)
     except SettingsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--set") from None
+        problem = str(exc)
     finally:
         progress.finish()
+    # Raised outside the handler: the SettingsError's traceback, which holds the analysis
+    # and its BDD manager, must not live on as the usage error's context.
+    raise click.BadParameter(problem, param_hint="--set")
 
 
 def run_analysis(path: str, mode: str, assignments: Sequence[str]) -> Analysis:
@@ -146,17 +214,30 @@ def run_assessment(
 
 
 def emit(text: str, output: str | None) -> None:
-    """Write to ``output`` atomically, or to standard output."""
-    if output is None:
+    """Write to ``output`` atomically, or to standard output (``None`` or ``-``)."""
+    if output is None or output == STDOUT:
+        if sys.stdout is None:
+            say("error: standard output is closed; write to a file with -o FILE", err=True)
+            sys.exit(EXIT_INVALID)
         click.echo(text, nl=False)
         return
     try:
         write_atomic(output, text)
     except OSError as exc:
-        click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
+        say(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INVALID)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one of the command line's own lines; file names in it are shown escaped."""
+    click.echo(visible(text, keep_newlines=True), err=err)
 
 
 def use_color(output: str | None) -> bool:
     """Colour only when writing to a terminal, and never with ``NO_COLOR`` set."""
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return (
+        output in (None, STDOUT)
+        and sys.stdout is not None
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )

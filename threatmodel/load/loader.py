@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -26,6 +25,7 @@ from threatmodel.load.diagnostics import (
     describe,
     did_you_mean,
 )
+from threatmodel.load.files import display_name, read_input
 from threatmodel.load.model import SECTION_KINDS, Model, References, TypedProblem
 from threatmodel.load.yamlsource import MAX_BYTES, SourceMap, load_yaml, read_model_text
 
@@ -49,19 +49,14 @@ class LoadedModel:
 
 
 def load_file(path: str) -> LoadedModel:
-    """Load and check one model file; raise :class:`ModelError` listing every problem."""
-    try:
-        file_path = FilePath(path)
-        if file_path.is_dir():
-            raise _file_error(path, "is a directory, not a model file")
-        with file_path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _file_error(path, f"cannot read file: {exc.strerror or exc}") from None
-    text, problems = read_model_text(data, path)
+    """Load and check one model file (``-``: standard input); raise :class:`ModelError`
+    listing every problem."""
+    data = read_input(path, MAX_BYTES, "a model file")
+    name = display_name(path)
+    text, problems = read_model_text(data, name)
     if text is None:
         raise ModelError(problems)
-    return load_text(text, path)
+    return load_text(text, name)
 
 
 def load_text(text: str, path: str) -> LoadedModel:
@@ -100,10 +95,6 @@ def load_text(text: str, path: str) -> LoadedModel:
         raise ModelError(errors)
     warnings = tuple(sorted([*diagnostics, *semantic_problems]))
     return LoadedModel(model=model, source=source, warnings=warnings)
-
-
-def _file_error(path: str, message: str) -> ModelError:
-    return ModelError([Diagnostic(Location(path, 1, 1), message)])
 
 
 def _one_per_location(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
