@@ -56,5 +56,7 @@ def _diff(old: LoadedModel, new: LoadedModel, output_format: str, mode: Mode) ->
     try:
         result = compare(old, new, mode)
     except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-    return WRITERS[output_format](result), result.grows
+        problem = str(exc)
+    else:
+        return WRITERS[output_format](result), result.grows
+    raise click.UsageError(problem)  # outside the handler: no BDD kept alive by a traceback

@@ -21,9 +21,8 @@ from typing import Any
 
 import click
 
+from threatmodel.console import EXIT_INTERRUPTED
 from threatmodel.load.diagnostics import shorten_quoted, visible
-
-EXIT_INTERRUPTED = 130
 
 
 class Group(click.Group):
