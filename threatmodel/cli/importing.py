@@ -45,7 +45,8 @@ def import_model(tool: str, source: str, output: str) -> None:
     label = IMPORTERS[tool].label
     summary = f"converted from {label} model {display_name(source)}"
     # On standard output, the model is the output: the summary goes to standard error.
-    say(f"{imported.loaded.path}: {summary} ({_summary(imported.loaded)})", err=output == STDOUT)
+    name = "<stdout>" if output == STDOUT else output
+    say(f"{name}: {summary} ({_summary(imported.loaded)})", err=output == STDOUT)
     sys.exit(EXIT_OK)
 
 

@@ -49,7 +49,7 @@ CONTROLS = (
 _ESCAPES = {code: ascii(chr(code))[1:-1] for code in CONTROLS}
 _ESCAPES_BUT_NEWLINE = {code: text for code, text in _ESCAPES.items() if code != 0x0A}
 
-MAX_ECHO = 60
+MAX_ECHO = 120
 """Longest quoted value a message repeats in full; longer ones are cut with an ellipsis."""
 _LONG_QUOTED = re.compile(rf"(?:^|(?<=[\s(]))'([^'\n]{{{MAX_ECHO + 1},}})'(?=$|[\s;:,.)])")
 
