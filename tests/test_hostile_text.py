@@ -314,6 +314,7 @@ def test_html_report_works_in_a_browser(
         ("explain", "{model}", "--party", "ads", "--data", "d"),
         ("explain", "{model}", "--party", "ads", "--data", "d", "--format", "json"),
         ("diff", "{model}", "{model}"),
+        ("diff", "{model}", "{model}", "--format", "json"),
         ("validate", "{model}"),
     ],
 )
@@ -328,6 +329,8 @@ def test_no_control_character_reaches_the_terminal(
     assert _controls(result.stderr) == []
     if args[0] != "explain" and "--format" not in args:
         assert "\\x1b[2J" in result.stdout + result.stderr
+    if "json" in args or "sarif" in args:
+        assert json.dumps(json.loads(result.stdout))  # still JSON, with the text escaped
 
 
 def test_output_files_and_json_have_no_raw_controls(

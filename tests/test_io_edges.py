@@ -4,6 +4,7 @@ repeated options and files."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -244,3 +245,18 @@ def test_impossible_pins_print_the_error_and_nothing_after(model: Path) -> None:
         "Error: Invalid value for --set: no allowed setting has share=false: the constraints "
         "exclude it\n"
     )
+
+
+def test_imported_names_that_are_reserved_words_get_other_ids(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    source = tmp_path / "tm.json"
+    elements = [{"__class__": "Actor", "name": n} for n in ("Never", "Or", "Default")]
+    source.write_text(json.dumps({"name": "Words", "elements": elements}))
+    output = tmp_path / "m.yaml"
+    result = run_cli("import", "pytm", str(source), "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    text = output.read_text()
+    assert "\n  party_never:" in text
+    assert "\n  party_or:" in text
+    assert "\n  party_default:" in text
