@@ -9,12 +9,12 @@ from threatmodel.cli.options import (
     emit,
     format_option,
     output_option,
-    refuse_overwriting_inputs,
     run_analysis,
     run_assessment,
     set_options,
     use_color,
 )
+from threatmodel.cli.paths import refuse_overwriting_inputs
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS
 from threatmodel.load.diagnostics import did_you_mean
 from threatmodel.queries.explain import explain as explain_exposure

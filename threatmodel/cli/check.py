@@ -17,14 +17,13 @@ from threatmodel.cli.options import (
     EXIT_OK,
     assess_loaded,
     assumptions_option,
-    distinct_files,
     emit,
     fail_invalid,
     format_option,
     output_option,
     print_diagnostics,
-    refuse_overwriting_inputs,
 )
+from threatmodel.cli.paths import distinct_files, refuse_overwriting_inputs
 from threatmodel.load.diagnostics import Diagnostic, ModelError, did_you_mean
 from threatmodel.load.loader import LoadedModel, load_file
 from threatmodel.report.check.formats import WRITERS

@@ -14,8 +14,8 @@ from threatmodel.cli.options import (
     emit,
     format_option,
     output_option,
-    refuse_overwriting_inputs,
 )
+from threatmodel.cli.paths import refuse_overwriting_inputs
 from threatmodel.engine.space import Mode, SettingsError
 from threatmodel.load.loader import LoadedModel
 from threatmodel.queries.diff import compare

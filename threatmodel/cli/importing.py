@@ -9,14 +9,13 @@ import click
 from threatmodel.cli.options import (
     EPILOG,
     EXIT_OK,
-    STDOUT,
     emit,
     fail_invalid,
     output_option,
     print_diagnostics,
-    refuse_overwriting_inputs,
     say,
 )
+from threatmodel.cli.paths import STDOUT, refuse_overwriting_inputs
 from threatmodel.importers import IMPORTERS, import_file
 from threatmodel.load.diagnostics import ModelError
 from threatmodel.load.files import display_name

@@ -14,19 +14,16 @@ import click
 
 from threatmodel.assessment import Assessment, assess
 from threatmodel.cli.output import write_atomic
+from threatmodel.cli.paths import STDOUT
 from threatmodel.cli.progress import Progress
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
 from threatmodel.engine.space import Mode, SettingsError, parse_assignment
 from threatmodel.load.diagnostics import Diagnostic, ModelError, visible
-from threatmodel.load.files import STDIN
 from threatmodel.load.loader import LoadedModel, load_file
 
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INVALID = 2
-
-STDOUT = "-"
-"""The output name that means standard output."""
 
 EPILOG = "Exit status: 0 success; 1 the check found what it looks for; 2 bad usage or input."
 
@@ -98,45 +95,6 @@ def output_option(
         callback=_output_path,
         help=help_text or f"Write to {metavar} (atomically) instead of standard output (also: -).",
     )
-
-
-def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str]) -> None:
-    """A usage error (exit 2) when ``output`` is one of ``inputs``: the same file, compared
-    by device and inode, so that links and other spellings of the path are caught too."""
-    if output is None or output == STDOUT:
-        return
-    target = file_identity(output)
-    if target is None:
-        return
-    for path in inputs:
-        if file_identity(path) == target:
-            shown = "standard input" if path == STDIN else f"the input file '{path}'"
-            raise click.BadParameter(
-                f"'{output}' is {shown}; writing there would replace it",
-                param_hint="'-o' / '--output'",
-            )
-
-
-def distinct_files(paths: Iterable[str]) -> list[str]:
-    """``paths`` without repeats of a file already named (by device and inode, or by name
-    for a file that cannot be examined), in the order given."""
-    seen: set[object] = set()
-    kept = []
-    for path in paths:
-        identity = file_identity(path) or path
-        if identity not in seen:
-            seen.add(identity)
-            kept.append(path)
-    return kept
-
-
-def file_identity(path: str) -> tuple[int, int] | None:
-    """``(device, inode)`` of ``path`` (``-``: standard input), or ``None`` if it has none."""
-    try:
-        status = os.fstat(0) if path == STDIN else os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return status.st_dev, status.st_ino
 
 
 def set_options(function: F) -> F:

@@ -8,10 +8,10 @@ from threatmodel.cli.options import (
     EPILOG,
     emit,
     output_option,
-    refuse_overwriting_inputs,
     run_assessment,
     set_options,
 )
+from threatmodel.cli.paths import refuse_overwriting_inputs
 from threatmodel.report.html import write
 
 

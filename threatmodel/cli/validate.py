@@ -10,10 +10,10 @@ from threatmodel.cli.options import (
     EPILOG,
     EXIT_INVALID,
     EXIT_OK,
-    distinct_files,
     print_diagnostics,
     say,
 )
+from threatmodel.cli.paths import distinct_files
 from threatmodel.load.diagnostics import ModelError, Severity
 from threatmodel.load.loader import LoadedModel, load_file
 from threatmodel.load.schema import schema_text
