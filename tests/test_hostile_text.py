@@ -385,13 +385,14 @@ def test_articles_in_messages(tmp_path: Path, run_cli: Callable[..., Run]) -> No
 
 def test_echoed_values_are_cut(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     model = tmp_path / "model.yaml"
-    reference = "b" * 3000
+    reference = "b" * 300
     model.write_text(
-        f"threatmodel: '{'9' * 5000}'\ntitle: T\n"
+        f"threatmodel: '{'9' * 5000}'\ntitle: T\nboundaries:\n  {reference}x: {{}}\n"
         f"parties:\n  p: {{kind: person, boundary: {reference}}}\n"
     )
     result = run_cli("validate", str(model))
     assert result.exit_code == 2
     assert f"unsupported format version '{'9' * 119}…'" in result.stderr
     assert f"unknown boundary '{'b' * 119}…'" in result.stderr
-    assert max(len(line) for line in result.stderr.splitlines()) < 300
+    assert f"did you mean '{'b' * 119}…'?" in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) < 400

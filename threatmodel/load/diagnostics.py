@@ -51,7 +51,7 @@ _ESCAPES_BUT_NEWLINE = {code: text for code, text in _ESCAPES.items() if code !=
 
 MAX_ECHO = 120
 """Longest quoted value a message repeats in full; longer ones are cut with an ellipsis."""
-_LONG_QUOTED = re.compile(rf"(?:^|(?<=[\s(]))'([^'\n]{{{MAX_ECHO + 1},}})'(?=$|[\s;:,.)])")
+_LONG_QUOTED = re.compile(rf"(?:^|(?<=[\s(]))'([^'\n]{{{MAX_ECHO + 1},}})'(?=$|[\s;:,.)?!])")
 
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
