@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import html5lib
+import jsonschema
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import Run
+from conftest import ROOT, Run
 from threatmodel.load import expr
 
 HEADER = "threatmodel: 1\ntitle: T\n"
@@ -396,3 +397,15 @@ def test_echoed_values_are_cut(tmp_path: Path, run_cli: Callable[..., Run]) -> N
     assert f"unknown boundary '{'b' * 119}…'" in result.stderr
     assert f"did you mean '{'b' * 119}…'?" in result.stderr
     assert max(len(line) for line in result.stderr.splitlines()) < 400
+
+
+@pytest.mark.parametrize(
+    ("section", "word"), [("toggles", "never"), ("parties", "and"), ("scenarios", "default")]
+)
+def test_the_json_schema_rejects_the_same_ids(section: str, word: str) -> None:
+    schema = json.loads((ROOT / "threatmodel.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    document = {"threatmodel": 1, "title": "T", section: {word: {}}}
+    assert "not" in [error.validator for error in validator.iter_errors(document)]
+    document = {"threatmodel": 1, "title": "T", section: {f"{word}_x": {}}}
+    assert "not" not in [error.validator for error in validator.iter_errors(document)]
