@@ -260,3 +260,19 @@ def test_imported_names_that_are_reserved_words_get_other_ids(
     assert "\n  party_never:" in text
     assert "\n  party_or:" in text
     assert "\n  party_default:" in text
+
+
+def test_a_full_standard_output_is_reported(model: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "threatmodel", "analyze", str(model)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    assert completed.returncode == 2
+    assert completed.stderr == "error: cannot write to standard output: No space left on device\n"

@@ -5,6 +5,7 @@ Only the ``cli`` package prints or exits.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -177,7 +178,14 @@ def emit(text: str, output: str | None) -> None:
         if sys.stdout is None:
             say("error: standard output is closed; write to a file with -o FILE", err=True)
             sys.exit(EXIT_INVALID)
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+            sys.stdout.flush()
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader has gone: click ends the run quietly
+                raise
+            say(f"error: cannot write to standard output: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INVALID)
         return
     try:
         write_atomic(output, text)
