@@ -150,6 +150,15 @@ def test_import_to_standard_output_keeps_its_summary_off_it(
     )
 
 
+def test_import_reads_standard_input(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    output = tmp_path / "m.yaml"
+    document = '{"name": "Shop", "elements": [], "flows": [], "boundaries": []}'
+    result = run_cli("import", "pytm", "-", "-o", str(output), input=document)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{output}: converted from pytm model <stdin> (")
+    assert "from the pytm model <stdin>" in output.read_text()
+
+
 def test_an_empty_output_name_is_a_usage_error(model: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("analyze", str(model), "-o", "")
     assert result.exit_code == 2

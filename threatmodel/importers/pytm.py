@@ -58,6 +58,7 @@ from threatmodel.importers.pytm_model import Item, PytmModel, parse
 from threatmodel.importers.pytm_vocab import FLOW_CONVERTED, attributes
 from threatmodel.importers.reading import read_json, read_text
 from threatmodel.load.diagnostics import Diagnostic, ModelError
+from threatmodel.load.files import display_name
 
 TOOL = "pytm"
 LABEL = "pytm"
@@ -66,6 +67,7 @@ LABEL = "pytm"
 def convert(path: str) -> Conversion:
     """Read a pytm JSON file and convert it; :class:`ModelError` when it is not one."""
     text = read_text(path, "a pytm JSON model")
+    path = display_name(path)
     try:
         raw, locate = read_json(path, text)
     except ModelError as exc:

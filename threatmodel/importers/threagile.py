@@ -81,6 +81,7 @@ from threatmodel.importers.threagile_notes import (
     justifications,
     model_notes,
 )
+from threatmodel.load.files import display_name
 
 TOOL = "threagile"
 LABEL = "Threagile"
@@ -89,6 +90,7 @@ LABEL = "Threagile"
 def convert(path: str) -> Conversion:
     """Read a Threagile YAML file and convert it; :class:`ModelError` when it is not one."""
     text = read_text(path, "a Threagile YAML model")
+    path = display_name(path)
     raw, source = read_yaml(path, text)
     reader = Reader(path, yaml_locator(source))
     model = parse(raw, reader)
