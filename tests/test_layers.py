@@ -1,7 +1,7 @@
 """Imports only go down the pipeline, so that each layer can be read, tested and replaced
 without the ones above it:
 
-    load → engine → checks → assessment → queries → render → report → cli
+    load → engine → checks → assessment → queries → render → report → cli → console
 
 ``importers`` write model files and need only ``load``.  A module may import from its own
 layer's package or from a lower layer; never from a higher one or from a sibling package
@@ -29,7 +29,8 @@ LAYERS = {
     "render": 5,
     "report": 6,
     "cli": 7,
-    "__main__": 8,
+    "__main__": 9,
+    "console": 8,
 }
 """Rank of each top-level part of the package; ``threatmodel/__init__.py`` (the version) is
 below them all."""
@@ -80,9 +81,8 @@ def _violations(path: Path) -> list[str]:
         if imported is None or imported == "__version__" or imported == importer:
             continue
         allowed = MAY_ALSO_IMPORT.get(importer)
-        if (allowed is not None and imported not in allowed) or LAYERS[imported] >= LAYERS[
-            importer
-        ]:
+        restricted = allowed is not None and imported not in allowed
+        if restricted or LAYERS[imported] >= LAYERS[importer]:
             problems.append(f"{path.relative_to(ROOT)}:{line}: {importer} imports {module}")
     return problems
 

@@ -1,5 +1,5 @@
 """``python -m threatmodel``."""
 
-from threatmodel.cli import main
+from threatmodel.console import main
 
 main()

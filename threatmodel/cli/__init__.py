@@ -17,15 +17,17 @@ from threatmodel.cli.analyze import analyze, explain
 from threatmodel.cli.check import check, rules
 from threatmodel.cli.coalitions import coalitions
 from threatmodel.cli.diff import diff
+from threatmodel.cli.group import Group
 from threatmodel.cli.importing import import_model
 from threatmodel.cli.options import EPILOG, EXIT_INVALID
 from threatmodel.cli.render import render
 from threatmodel.cli.report import report
 from threatmodel.cli.validate import schema, validate
 from threatmodel.engine.bdd import quiet_release_noise
+from threatmodel.load.diagnostics import shorten_quoted, visible
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="threatmodel")
 def cli() -> None:
     """Who can read what, in every setting of a data-flow threat model, and why."""
@@ -58,5 +60,6 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: report, never a traceback
         if os.environ.get("THREATMODEL_DEBUG"):
             raise
-        click.echo(f"threatmodel: internal error: {type(exc).__name__}: {exc}", err=True)
+        message = visible(shorten_quoted(f"{type(exc).__name__}: {exc}"))
+        click.echo(f"threatmodel: internal error: {message}", err=True)
         sys.exit(EXIT_INVALID)

@@ -15,6 +15,7 @@ from threatmodel.cli.options import (
     set_options,
     use_color,
 )
+from threatmodel.cli.paths import refuse_overwriting_inputs
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS
 from threatmodel.load.diagnostics import did_you_mean
 from threatmodel.queries.explain import explain as explain_exposure
@@ -26,7 +27,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
 @click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
 @set_options
 @format_option(WRITERS)
-@output_option
+@output_option()
 @click.option(
     "--max-settings",
     type=click.IntRange(min=0),
@@ -45,6 +46,7 @@ def analyze(
 ) -> None:
     """Who reads which data in which settings: conditions, the default setting's matrix,
     toggle impact, violated expectations and findings."""
+    refuse_overwriting_inputs(output, [model])
     assessment = run_assessment(model, mode, assignments, max_settings)
     emit(WRITERS[output_format](assessment, color=use_color(output)), output)
 

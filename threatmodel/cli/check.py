@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Sequence
 
 import click
 
@@ -23,6 +24,7 @@ from threatmodel.cli.options import (
     output_option,
     print_diagnostics,
 )
+from threatmodel.cli.paths import distinct_files, refuse_overwriting_inputs
 from threatmodel.engine.consistency import load_file
 from threatmodel.load.diagnostics import Diagnostic, ModelError, did_you_mean
 from threatmodel.load.loader import LoadedModel
@@ -34,11 +36,12 @@ CHECK_EPILOG = (
 )
 
 
-def load_all(paths: tuple[str, ...]) -> list[LoadedModel]:
-    """Load every model; when any is invalid, print every model's errors and exit 2."""
+def load_all(paths: Sequence[str], *, once: bool = True) -> list[LoadedModel]:
+    """Load every model (with ``once``, a file named twice is read once); when any is
+    invalid, print every model's errors and exit 2."""
     loaded: list[LoadedModel] = []
     problems: list[Diagnostic] = []
-    for path in paths:
+    for path in distinct_files(paths) if once else paths:
         try:
             model = load_file(path)
         except ModelError as exc:
@@ -65,7 +68,7 @@ def load_all(paths: tuple[str, ...]) -> list[LoadedModel]:
     "Violated expectations always fail.",
 )
 @assumptions_option
-@output_option
+@output_option()
 def check(
     models: tuple[str, ...], output_format: str, fail_on: str, mode: str, output: str | None
 ) -> None:
@@ -73,6 +76,7 @@ def check(
 
     Prints one PATH:LINE:COL line per violated expectation and finding, with its witness.
     """
+    refuse_overwriting_inputs(output, models)
     text, failed = _check(load_all(models), output_format, FailOn(fail_on), mode)
     emit(text, output)
     sys.exit(EXIT_FOUND if failed else EXIT_OK)

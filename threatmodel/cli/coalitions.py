@@ -12,6 +12,7 @@ from threatmodel.cli.options import (
     run_analysis,
     set_options,
 )
+from threatmodel.cli.paths import refuse_overwriting_inputs
 from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.space import SettingsError
 from threatmodel.load.diagnostics import did_you_mean
@@ -51,7 +52,7 @@ from threatmodel.report.coalitions import WRITERS
     metavar="N",
 )
 @format_option(WRITERS)
-@output_option
+@output_option()
 def coalitions(
     model: str,
     datum: str,
@@ -67,6 +68,7 @@ def coalitions(
     """Which sets of parties, pooling everything they hold, read DATA in one setting: the
     parties that read it alone, then the minimal coalitions of the others (except its
     origins), each with how the pooled parties get it."""
+    refuse_overwriting_inputs(output, [model])
     analysis = run_analysis(model, mode, assignments)
     text = _answer(analysis, datum, scenario, among, exclude, max_size, output_format)
     if isinstance(text, click.BadParameter):

@@ -16,6 +16,7 @@ from threatmodel.cli.options import (
     format_option,
     output_option,
 )
+from threatmodel.cli.paths import refuse_overwriting_inputs
 from threatmodel.engine.space import Mode, SettingsError
 from threatmodel.load.loader import LoadedModel
 from threatmodel.queries.diff import compare
@@ -38,13 +39,14 @@ DIFF_EPILOG = (
     help="Exit 1 when exposure grows: some party gets more of some datum in some setting.",
 )
 @assumptions_option
-@output_option
+@output_option()
 def diff(
     old: str, new: str, output_format: str, exit_code: bool, mode: str, output: str | None
 ) -> None:
     """Compare two versions of a model: exposure gained and lost per party and datum, with
     the settings where it changes; findings and violated expectations new or cleared."""
-    before, after = load_all((old, new))
+    refuse_overwriting_inputs(output, [old, new])
+    before, after = load_all((old, new), once=False)
     text, grows = _diff(before, after, output_format, Mode(mode))
     emit(text, output)
     sys.exit(EXIT_FOUND if exit_code and grows else EXIT_OK)
@@ -55,5 +57,7 @@ def _diff(old: LoadedModel, new: LoadedModel, output_format: str, mode: Mode) ->
     try:
         result = compare(old, new, mode)
     except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-    return WRITERS[output_format](result), result.grows
+        problem = str(exc)
+    else:
+        return WRITERS[output_format](result), result.grows
+    raise click.UsageError(problem)  # outside the handler: no BDD kept alive by a traceback

@@ -6,16 +6,28 @@ import sys
 
 import click
 
-from threatmodel.cli.options import EPILOG, EXIT_OK, emit, fail_invalid, print_diagnostics
+from threatmodel.cli.options import (
+    EPILOG,
+    EXIT_OK,
+    emit,
+    fail_invalid,
+    output_option,
+    print_diagnostics,
+    say,
+)
+from threatmodel.cli.paths import STDOUT, refuse_overwriting_inputs
 from threatmodel.importers import IMPORTERS, import_file
 from threatmodel.load.diagnostics import ModelError
+from threatmodel.load.files import display_name
 from threatmodel.load.loader import LoadedModel
 
 
 @click.command("import", epilog=EPILOG)
 @click.argument("tool", type=click.Choice(list(IMPORTERS)))
 @click.argument("source", metavar="FILE")
-@click.option("-o", "--output", required=True, metavar="MODEL", help="The model file to write.")
+@output_option(
+    required=True, metavar="MODEL", help_text="The model file to write (-: standard output)."
+)
 def import_model(tool: str, source: str, output: str) -> None:
     """Convert a Threagile YAML or pytm JSON model into a threatmodel model.
 
@@ -24,6 +36,7 @@ def import_model(tool: str, source: str, output: str) -> None:
     express is kept as comments in MODEL; warnings say what was left out. See
     docs/import.md for how each field is mapped.
     """
+    refuse_overwriting_inputs(output, [source])
     try:
         imported = import_file(tool, source, output)
     except ModelError as exc:
@@ -32,9 +45,12 @@ def import_model(tool: str, source: str, output: str) -> None:
     emit(imported.text, output)
     label = IMPORTERS[tool].label
     summary = "; ".join([_summary(imported.loaded), *imported.remarks])
-    click.echo(f"{output}: converted from {label} model {source} ({summary})")
+    # On standard output, the model is the output: the summary goes to standard error.
+    name = "<stdout>" if output == STDOUT else output
+    on_stderr = output == STDOUT
+    say(f"{name}: converted from {label} model {display_name(source)} ({summary})", err=on_stderr)
     for notice in imported.notices:
-        click.echo(f"{output}: note: {notice}")
+        say(f"{name}: note: {notice}", err=on_stderr)
     sys.exit(EXIT_OK)
 
 

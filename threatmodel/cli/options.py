@@ -5,6 +5,7 @@ Only the ``cli`` package prints or exits.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -15,16 +16,19 @@ import click
 from threatmodel.assessment import Assessment, assess
 from threatmodel.cli import completion
 from threatmodel.cli.output import write_atomic
+from threatmodel.cli.paths import STDOUT
 from threatmodel.cli.progress import Progress
 from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
 from threatmodel.engine.space import Mode, SettingsError, parse_assignment
-from threatmodel.load.diagnostics import Diagnostic, ModelError
+from threatmodel.load.diagnostics import Diagnostic, ModelError, visible
 from threatmodel.load.loader import LoadedModel
 
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
+"""``128 + SIGINT``, the status shells report for a run ended by Ctrl-C."""
 
 EPILOG = "Exit status: 0 success; 1 the check found what it looks for; 2 bad usage or input."
 
@@ -77,9 +81,25 @@ def format_option(choices: Iterable[str], help_text: str = "Output format.") -> 
     )
 
 
-output_option = click.option(
-    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of standard output."
-)
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``-o`` is a file name: never empty (``-`` is standard output)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("the file name is empty; name a file, or - for standard output")
+    return value
+
+
+def output_option(
+    *, required: bool = False, metavar: str = "FILE", help_text: str | None = None
+) -> Callable[[F], F]:
+    """``-o/--output FILE``; ``-`` means standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        metavar=metavar,
+        required=required,
+        callback=_output_path,
+        help=help_text or f"Write to {metavar} (atomically) instead of standard output (also: -).",
+    )
 
 
 def set_options(function: F) -> F:
@@ -103,6 +123,12 @@ def overrides(assignments: Sequence[str]) -> dict[str, bool]:
             name, value = parse_assignment(text)
         except SettingsError as exc:
             raise click.BadParameter(str(exc), param_hint="--set") from None
+        if values.get(name, value) != value:
+            raise click.BadParameter(
+                f"{name} is set to both {str(values[name]).lower()} and {str(value).lower()}; "
+                "give it one value",
+                param_hint="--set",
+            )
         values[name] = value
     return values
 
@@ -129,9 +155,12 @@ def _with_progress(
     try:
         return run(loaded, Mode(mode), pins, max_settings, progress)
     except SettingsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--set") from None
+        problem = str(exc)
     finally:
         progress.finish()
+    # Raised outside the handler: the SettingsError's traceback, which holds the analysis
+    # and its BDD manager, must not live on as the usage error's context.
+    raise click.BadParameter(problem, param_hint="--set")
 
 
 def run_analysis(path: str, mode: str, assignments: Sequence[str]) -> Analysis:
@@ -149,17 +178,37 @@ def run_assessment(
 
 
 def emit(text: str, output: str | None) -> None:
-    """Write to ``output`` atomically, or to standard output."""
-    if output is None:
-        click.echo(text, nl=False)
+    """Write to ``output`` atomically, or to standard output (``None`` or ``-``)."""
+    if output is None or output == STDOUT:
+        if sys.stdout is None:
+            say("error: standard output is closed; write to a file with -o FILE", err=True)
+            sys.exit(EXIT_INVALID)
+        try:
+            click.echo(text, nl=False)
+            sys.stdout.flush()
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader has gone: click ends the run quietly
+                raise
+            say(f"error: cannot write to standard output: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INVALID)
         return
     try:
         write_atomic(output, text)
     except OSError as exc:
-        click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
+        say(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INVALID)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one of the command line's own lines; file names in it are shown escaped."""
+    click.echo(visible(text, keep_newlines=True), err=err)
 
 
 def use_color(output: str | None) -> bool:
     """Colour only when writing to a terminal, and never with ``NO_COLOR`` set."""
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return (
+        output in (None, STDOUT)
+        and sys.stdout is not None
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )

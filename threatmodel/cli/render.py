@@ -11,7 +11,7 @@ from typing import NoReturn
 import click
 
 from threatmodel.cli import completion
-from threatmodel.cli.options import EPILOG, EXIT_INVALID, overrides, run_analysis, set_options
+from threatmodel.cli.options import EPILOG, EXIT_INVALID, overrides, run_analysis, say, set_options
 from threatmodel.cli.output import write_atomic
 from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.space import SettingsError
@@ -165,16 +165,16 @@ def render(
     directory = _directory(output_dir)
     if verbose:
         shown = backend.describe() if backend else "none (source written as is)"
-        click.echo(f"backend: {shown}", err=True)
+        say(f"backend: {shown}", err=True)
     for diagram in diagrams:
         path = directory / f"{diagram.stem}.{SUFFIXES.get(output_format, output_format)}"
         started = time.monotonic()
         _write(path, _draw(diagram, backend, output_format))
-        click.echo(f"{path}: {diagram.description}")
+        say(f"{path}: {diagram.description}")
         if verbose:
-            click.echo(f"  {time.monotonic() - started:.2f} s", err=True)
+            say(f"  {time.monotonic() - started:.2f} s", err=True)
     for note in skipped:
-        click.echo(f"note: {note}")
+        say(f"note: {note}")
 
 
 def _backend(choice: Choice, output_format: str) -> Backend | None:
@@ -239,5 +239,5 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _fail(message: str, raw: bool = False) -> NoReturn:
-    click.echo(message if raw else f"error: {message}", err=True)
+    say(message if raw else f"error: {message}", err=True)
     sys.exit(EXIT_INVALID)

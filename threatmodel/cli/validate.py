@@ -7,7 +7,14 @@ import sys
 import click
 
 from threatmodel.cli import completion
-from threatmodel.cli.options import EPILOG, EXIT_INVALID, EXIT_OK, print_diagnostics
+from threatmodel.cli.options import (
+    EPILOG,
+    EXIT_INVALID,
+    EXIT_OK,
+    print_diagnostics,
+    say,
+)
+from threatmodel.cli.paths import distinct_files
 from threatmodel.engine.consistency import load_file
 from threatmodel.load.diagnostics import ModelError, Severity
 from threatmodel.load.loader import LoadedModel
@@ -21,7 +28,7 @@ from threatmodel.load.schema import schema_text
 def validate(models: tuple[str, ...]) -> None:
     """Load and check models; report every error as PATH:LINE:COL: error: MESSAGE."""
     failed = False
-    for path in models:
+    for path in distinct_files(models):
         try:
             loaded = load_file(path)
         except ModelError as exc:
@@ -29,7 +36,7 @@ def validate(models: tuple[str, ...]) -> None:
             failed = True
             continue
         print_diagnostics(loaded.warnings)
-        click.echo(f"{path}: ok ({_summary(loaded)})")
+        say(f"{loaded.path}: ok ({_summary(loaded)})")
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 

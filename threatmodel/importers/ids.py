@@ -7,7 +7,8 @@ name becomes one by:
 2. turning every run of other characters into one ``_`` and trimming ``_`` at both ends;
 3. cutting it to :data:`MAX_LENGTH` characters;
 4. prefixing the section's word (``party_``, ``datum_``...) when it does not start with a
-   letter, or using that word alone when nothing is left (a name in another script);
+   letter or is a word that ids cannot be (``never``, ``and``, ``default``...), or using that
+   word alone when nothing is left (a name in another script);
 5. adding ``_2``, ``_3``... when the id is taken.
 
 Converters allocate ids in a fixed order (section by section, elements sorted by their
@@ -18,6 +19,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from threatmodel.load.expr import RESERVED
+from threatmodel.load.loader import RESERVED_SCENARIO
 
 MAX_LENGTH = 48
 """Longest id made from a name, before any de-duplicating suffix."""
@@ -32,7 +36,7 @@ def slug(text: str, word: str) -> str:
     base = _OTHER.sub("_", ascii_text).strip("_")[:MAX_LENGTH].rstrip("_")
     if not base:
         return word
-    if not base[0].isalpha():
+    if not base[0].isalpha() or base in RESERVED or base == RESERVED_SCENARIO:
         return f"{word}_{base}"
     return base
 

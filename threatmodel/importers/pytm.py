@@ -68,6 +68,7 @@ from threatmodel.importers.pytm_script import SCRIPT_KEY, run_script
 from threatmodel.importers.pytm_vocab import FLOW_CONVERTED, attributes
 from threatmodel.importers.reading import Locate, read_json, read_text
 from threatmodel.load.diagnostics import Diagnostic, Location, ModelError
+from threatmodel.load.files import display_name
 
 TOOL = "pytm"
 LABEL = "pytm"
@@ -79,10 +80,12 @@ def convert(path: str) -> Conversion:
     script = path.endswith(".py")
     if script:
         text = run_script(path)
+        path = display_name(path)
         raw, _ = read_json(path, text)
         locate: Locate = lambda node, key: Location(path, 1, 1)  # noqa: E731
     else:
         text = read_text(path, "a pytm JSON model")
+        path = display_name(path)
         try:
             raw, locate = read_json(path, text)
         except ModelError as exc:

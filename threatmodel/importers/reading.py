@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path as FilePath
 from typing import Any
 
 from threatmodel.load.diagnostics import Diagnostic, Location, ModelError
+from threatmodel.load.files import display_name, read_input
 from threatmodel.load.yamlsource import MAX_BYTES, YAML11_BOOLEANS, SourceMap, load_yaml
 
 Node = tuple[str | int, ...]
@@ -32,14 +32,8 @@ Locate = Callable[[Node, bool], Location]
 
 def read_text(path: str, expected: str) -> str:
     """A file's text, or a :class:`ModelError` saying why it is not ``expected`` text."""
-    try:
-        file_path = FilePath(path)
-        if file_path.is_dir():
-            raise _error(path, 1, 1, f"is a directory, not {expected}")
-        with file_path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _error(path, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    data = read_input(path, MAX_BYTES, expected)
+    path = display_name(path)
     if len(data) > MAX_BYTES:
         raise _error(path, 1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if b"\x00" in data:

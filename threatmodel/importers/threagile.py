@@ -92,6 +92,7 @@ from threatmodel.importers.threagile_notes import (
     justifications,
     model_notes,
 )
+from threatmodel.load.files import display_name
 
 TOOL = "threagile"
 LABEL = "Threagile"
@@ -100,6 +101,7 @@ LABEL = "Threagile"
 def convert(path: str) -> Conversion:
     """Read a Threagile YAML file and convert it; :class:`ModelError` when it is not one."""
     raw, locate = read_with_includes(path)
+    path = display_name(path)
     reader = Reader(path, locate)
     model = parse(raw, reader)
     builder = _Builder(path, model, reader)

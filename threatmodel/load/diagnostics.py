@@ -7,6 +7,7 @@ and CI problem matchers expect.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,9 +36,47 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-_ESCAPES = {code: ascii(chr(code))[1:-1] for code in [*range(0x20), 0x7F, 0x85, 0x2028, 0x2029]}
-"""Line breaks and control characters in messages (which quote the user's values) are
-written as escapes, so that one diagnostic is always one line."""
+CONTROLS = (
+    *range(0x20),  # C0: ESC starts terminal sequences; CR, VT, FF move the cursor
+    0x7F,
+    *range(0x80, 0xA0),  # C1: CSI, OSC and NEL as single characters
+    0x2028,  # line and paragraph separators
+    0x2029,
+    *range(0x202A, 0x202F),  # bidirectional embeddings and overrides
+    *range(0x2066, 0x206A),  # bidirectional isolates
+)
+"""Characters that act on a terminal or on how text is laid out, rather than being shown."""
+_ESCAPES = {code: ascii(chr(code))[1:-1] for code in CONTROLS}
+_ESCAPES_BUT_NEWLINE = {code: text for code, text in _ESCAPES.items() if code != 0x0A}
+
+MAX_ECHO = 120
+"""Longest quoted value a message repeats in full; longer ones are cut with an ellipsis."""
+_LONG_QUOTED = re.compile(rf"(?:^|(?<=[\s(]))'([^'\n]{{{MAX_ECHO + 1},}})'(?=$|[\s;:,.)?!])")
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``, ``\\r``, ``\\u202e``).
+
+    Model text, file paths and ``--set`` names reach terminals, logs and files; escaped, no
+    such text can move the cursor, clear the screen, set the window title, hide a line or
+    reorder characters.  ``keep_newlines`` leaves ``\\n`` alone, for multi-line outputs.
+    """
+    return text.translate(_ESCAPES_BUT_NEWLINE if keep_newlines else _ESCAPES)
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters, ending in an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shorten_quoted(message: str) -> str:
+    """Every ``'quoted value'`` longer than :data:`MAX_ECHO` in ``message``, cut."""
+    return _LONG_QUOTED.sub(lambda match: f"'{shorten(match.group(1))}'", message)
+
+
+def article(word: str) -> str:
+    """``a party``, ``an assumption``."""
+    return f"{'an' if word[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {word}"
 
 
 @dataclass(frozen=True, order=True)
@@ -49,8 +88,8 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        message = self.message.translate(_ESCAPES)
-        return f"{self.location}: {self.severity.value}: {message}"
+        message = shorten_quoted(self.message)
+        return visible(f"{self.location}: {self.severity.value}: {message}")
 
 
 class ModelError(Exception):
@@ -74,8 +113,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text '{shown}'"
+        return f"text '{shorten(value, 40)}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

@@ -24,6 +24,13 @@ MAX_NESTING = 64
 """Deepest nesting of parentheses and ``not`` accepted."""
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
+"""The words of the language."""
+PRINTED = {"always": "true", "never": "false"}
+"""The words reports print for conditions that hold in every or in no allowed setting, and
+the constant an expression writes instead."""
+RESERVED = KEYWORDS | frozenset(PRINTED)
+"""Words that cannot be ids: a toggle called ``never`` would make ``never`` mean two things
+in every printed condition."""
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<paren>[()])|(?P<other>[&|!~=]+|\S))"
@@ -241,6 +248,12 @@ class _Parser:
                 raise ExpressionError(
                     f"'{value}' needs something on its left; expected a name, true, false, "
                     "'not' or '('",
+                    offset,
+                )
+            if value in PRINTED:
+                raise ExpressionError(
+                    f"'{value}' is how reports print a condition; in an expression write "
+                    f"'{PRINTED[value]}'",
                     offset,
                 )
             if value.lower() in ("true", "false"):

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from threatmodel.load import validate
+from threatmodel.load import expr, validate
 from threatmodel.load.diagnostics import (
     Diagnostic,
     Location,
     ModelError,
     Severity,
+    article,
     describe,
     did_you_mean,
 )
+from threatmodel.load.files import display_name, read_input
 from threatmodel.load.model import SECTION_KINDS, Model, References, TypedProblem
 from threatmodel.load.yamlsource import MAX_BYTES, SourceMap, load_yaml, read_model_text
 
@@ -48,19 +49,14 @@ class LoadedModel:
 
 
 def load_file(path: str) -> LoadedModel:
-    """Load and check one model file; raise :class:`ModelError` listing every problem."""
-    try:
-        file_path = FilePath(path)
-        if file_path.is_dir():
-            raise _file_error(path, "is a directory, not a model file")
-        with file_path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _file_error(path, f"cannot read file: {exc.strerror or exc}") from None
-    text, problems = read_model_text(data, path)
+    """Load and check one model file (``-``: standard input); raise :class:`ModelError`
+    listing every problem."""
+    data = read_input(path, MAX_BYTES, "a model file")
+    name = display_name(path)
+    text, problems = read_model_text(data, name)
     if text is None:
         raise ModelError(problems)
-    return load_text(text, path)
+    return load_text(text, name)
 
 
 def load_text(text: str, path: str) -> LoadedModel:
@@ -95,6 +91,7 @@ def load_text(text: str, path: str) -> LoadedModel:
         )
         raise ModelError(diagnostics)
     diagnostics.extend(_duplicate_ids(raw, source))
+    diagnostics.extend(_reserved_ids(raw, source))
     diagnostics.extend(validate.parent_cycles(_raw_parents(raw), source))
     references = References.of(raw)
     model: Model | None = None
@@ -111,10 +108,6 @@ def load_text(text: str, path: str) -> LoadedModel:
         raise ModelError(errors)
     warnings = tuple(sorted([*diagnostics, *semantic_problems]))
     return LoadedModel(model=model, source=source, warnings=warnings)
-
-
-def _file_error(path: str, message: str) -> ModelError:
-    return ModelError([Diagnostic(Location(path, 1, 1), message)])
 
 
 def _one_per_location(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -146,8 +139,7 @@ def _duplicate_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
             (source.locate((section, element_id), key=True), section) for section in sections
         )
         first, first_section = places[0]
-        kind = _singular(SECTION_KINDS[first_section])
-        label = "an access" if kind == "access" else f"a {kind}"
+        label = article(_singular(SECTION_KINDS[first_section]))
         problems.extend(
             Diagnostic(
                 location,
@@ -156,6 +148,36 @@ def _duplicate_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
             )
             for location, _ in places[1:]
         )
+    return problems
+
+
+RESERVED_SCENARIO = "default"
+"""Reports, ``render --scenario`` and the HTML report name the default setting so."""
+
+
+def _reserved_ids(raw: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
+    """Ids that printed conditions or scenario lists would confuse with a word of their own."""
+    words = ", ".join(sorted(expr.RESERVED))
+    problems = []
+    for section in SECTION_KINDS:
+        elements = raw.get(section)
+        if not isinstance(elements, dict):
+            continue
+        kind = _singular(SECTION_KINDS[section])
+        for element_id in elements:
+            if element_id in expr.RESERVED:
+                message = (
+                    f"'{element_id}' is a word of conditions ({words}) and cannot be an id; "
+                    f"rename it, e.g. '{element_id}_{kind}'"
+                )
+            elif section == "scenarios" and element_id == RESERVED_SCENARIO:
+                message = (
+                    "'default' names the default setting in reports and diagrams, so a scenario "
+                    "cannot be called that; rename it, e.g. 'default_scenario'"
+                )
+            else:
+                continue
+            problems.append(Diagnostic(source.locate((section, element_id), key=True), message))
     return problems
 
 

@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from threatmodel.load import expr
-from threatmodel.load.diagnostics import did_you_mean
+from threatmodel.load.diagnostics import article, did_you_mean
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 FORMAT_VERSION = 1
@@ -189,7 +189,7 @@ class References:
         if found in wanted:
             return None
         if found is not None:
-            return f"'{value}' is a {KIND_LABELS[found]}, not a {what}"
+            return f"'{value}' is {article(KIND_LABELS[found])}, not {article(what)}"
         choices = [name for name, section in self.sections.items() if section in wanted]
         return f"unknown {what} '{value}'{did_you_mean(value, choices)}"
 
@@ -280,9 +280,8 @@ def _name_problem(references: References, name: str) -> str | None:
     if found in ("toggle", "assumption"):
         return None
     if found is not None:
-        return (
-            f"'{name}' is a {KIND_LABELS[found]}; expressions may only name toggles and assumptions"
-        )
+        kind = article(KIND_LABELS[found])
+        return f"'{name}' is {kind}; expressions may only name toggles and assumptions"
     choices = [n for n, s in references.sections.items() if s in ("toggle", "assumption")]
     return f"unknown toggle or assumption '{name}'{did_you_mean(name, choices)}"
 

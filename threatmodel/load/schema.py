@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from threatmodel.load.expr import RESERVED
+from threatmodel.load.loader import RESERVED_SCENARIO
 from threatmodel.load.model import Model
 
 
 def model_schema() -> dict[str, Any]:
-    """The JSON Schema; sections reject ids that do not match the id pattern."""
+    """The JSON Schema; sections reject ids that do not match the id pattern, and the
+    words that cannot be ids (scenarios: nor ``default``)."""
     schema = Model.model_json_schema()
     _close_pattern_objects(schema)
+    scenarios = schema["properties"]["scenarios"]
+    scenarios["propertyNames"] = _not_one_of([*RESERVED, RESERVED_SCENARIO])
     return schema
 
 
@@ -25,9 +31,13 @@ def _close_pattern_objects(node: Any) -> None:
     if isinstance(node, dict):
         if "patternProperties" in node:
             node["additionalProperties"] = False
-            node.pop("propertyNames", None)
+            node["propertyNames"] = _not_one_of(RESERVED)
         for value in node.values():
             _close_pattern_objects(value)
     elif isinstance(node, list):
         for value in node:
             _close_pattern_objects(value)
+
+
+def _not_one_of(words: Iterable[str]) -> dict[str, Any]:
+    return {"not": {"enum": sorted(words)}}

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 
 import graphviz
 
+from threatmodel.load.diagnostics import visible
+
 REPLACEMENT = "\ufffd"
 
 
@@ -31,6 +33,7 @@ def _unsafe(character: str) -> bool:
     code = ord(character)
     return (
         unicodedata.category(character) in ("Cc", "Cs")
+        or visible(character) != character  # line separators, bidirectional overrides
         or 0xFDD0 <= code <= 0xFDEF
         or code & 0xFFFE == 0xFFFE
     )

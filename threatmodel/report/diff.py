@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +11,8 @@ from threatmodel.checks.finding import Finding
 from threatmodel.engine.witness import wrap_chain
 from threatmodel.queries.diff import FindingChange, LevelChange, ModelDiff, Status
 from threatmodel.render.markdown import versions_section
+from threatmodel.report import mdtext
+from threatmodel.report.encode import json_text, plain_text
 
 FORMAT = "threatmodel-diff/1"
 WIDTH = 100
@@ -130,7 +131,7 @@ def write_text(diff: ModelDiff) -> str:
             for finding_change in changes:
                 lines += _item(_SIGNS[finding_change.status], _finding_change_text(finding_change))
             lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return plain_text("\n".join(lines).rstrip() + "\n")
 
 
 def _item(sign: str, text: str, indent: int = 2) -> list[str]:
@@ -147,10 +148,6 @@ def _item(sign: str, text: str, indent: int = 2) -> list[str]:
 
 
 # -------------------------------------------------------------------------- markdown
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _code(condition: str) -> str:
@@ -176,7 +173,7 @@ def _finding_rows(changes: tuple[FindingChange, ...], words: dict[Status, str]) 
             when += f" (was {_code(change.old.condition)})"
         rows.append(
             f"| {words[change.status]} | {finding.rule} | {finding.severity.value} "
-            f"| {_cell(finding.message)} | {when} |"
+            f"| {mdtext.text(finding.message)} | {when} |"
         )
     return rows
 
@@ -185,7 +182,7 @@ def write_markdown(diff: ModelDiff) -> str:
     """The diff as a pull-request comment (GitHub-flavoured markdown)."""
     out = [
         MARKER,
-        f"### Threat model: `{diff.new.loaded.path}`",
+        f"### Threat model: {mdtext.code(diff.new.loaded.path)}",
         "",
         f"**{headline(diff)}**",
     ]
@@ -209,7 +206,7 @@ def write_markdown(diff: ModelDiff) -> str:
                     f"{change.party} gets `{change.datum}` as {change.after.value} with "
                     f"`{_example(change.example)}`:"
                 )
-                out += ["", "```", *change.witness_lines, "```", ""]
+                out += ["", *mdtext.block(list(change.witness_lines)), ""]
             out.append("</details>")
     if diff.lost:
         out += ["", "#### Exposure lost", "", *_change_rows(diff.lost)]
@@ -275,7 +272,7 @@ def write_json(diff: ModelDiff) -> str:
         "findings": _grouped(diff.findings),
         "expectations": _grouped(diff.expectations),
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 WRITERS: dict[str, Callable[[ModelDiff], str]] = {

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.witness import wrap_chain
 from threatmodel.load.model import Level
 from threatmodel.queries.explain import Explanation
+from threatmodel.report.encode import json_text, plain_text
 from threatmodel.report.views import setting_text
 
 WIDTH = 100
@@ -35,7 +34,7 @@ def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
             f"{party} holds {datum} sealed in some settings; which parties could read it together:",
             f"  threatmodel coalitions {analysis.loaded.path} --data {datum}",
         ]
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def _when(condition: str) -> str:
@@ -58,4 +57,4 @@ def explanation_json(analysis: Analysis, explanation: Explanation) -> str:
             for way in explanation.ways
         ],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document)

@@ -23,6 +23,7 @@ from threatmodel.engine.inference import Rule, Step
 from threatmodel.load.expr import to_text
 from threatmodel.load.model import Model, Status
 from threatmodel.queries.explain import explain
+from threatmodel.report.encode import JSON_ESCAPES
 from threatmodel.report.views import count_text, expectation_reports
 
 MAX_EXPLAINED_PAIRS = 400
@@ -40,16 +41,26 @@ def write(assessment: Assessment, *, color: bool = False, diagram: str | None = 
         title=title,
         summary=html.escape(_summary(analysis)),
         diagram=diagram if diagram is not None else _NO_DIAGRAM,
-        payload=_embed(_document(assessment, diagram is not None)),
+        payload=embedded_json(_document(assessment, diagram is not None)),
         style=_asset("report.css"),
         script=_asset("report.js"),
     )
 
 
-def _embed(data: dict[str, Any]) -> str:
-    """The data as JSON text that cannot end its ``<script>`` element."""
-    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return payload.replace("</", "<\\/")
+_SCRIPT_SAFE = {**JSON_ESCAPES, **{ord(c): f"\\u{ord(c):04x}" for c in "<>&"}}
+
+
+def embedded_json(data: Any) -> str:
+    """``data`` as JSON that no text can break out of inside a ``<script>`` element.
+
+    With ``<``, ``>`` and ``&`` escaped, no ``</script>``, ``<!--`` or ``<script`` can
+    appear, so the HTML parser ends the element where the template does; the characters
+    only occur inside JSON strings, where the escapes mean the same text.  Line separators
+    (which end a line in older JavaScript) and other controls are escaped as in every JSON
+    output.
+    """
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_SAFE)
 
 
 def _asset(name: str) -> str:

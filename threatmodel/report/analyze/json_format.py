@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import Analysis, Change, Impact, SettingResult
 from threatmodel.engine.witness import witness_steps
+from threatmodel.report.encode import json_text
 
 FORMAT = "threatmodel-analysis/1"
 
 
 def write(assessment: Assessment, *, color: bool = False) -> str:
     """The assessment as JSON text (sorted keys, two-space indent, trailing newline)."""
-    return json.dumps(document(assessment), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document(assessment))
 
 
 def document(assessment: Assessment) -> dict[str, Any]:

@@ -1,10 +1,15 @@
-"""``analyze --format markdown``: the text report's content as GitHub-flavoured markdown."""
+"""``analyze --format markdown``: the text report's content as GitHub-flavoured markdown.
+
+Model text (titles, messages, the file path) goes through :mod:`threatmodel.report.mdtext`,
+so that it renders as written; ids and conditions are safe as they are.
+"""
 
 from __future__ import annotations
 
 from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import change_texts
 from threatmodel.render.markdown import analysis_section
+from threatmodel.report import mdtext
 from threatmodel.report.views import (
     condition_rows,
     count_text,
@@ -12,10 +17,6 @@ from threatmodel.report.views import (
     exposure_cell,
     setting_text,
 )
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _code(text: str) -> str:
@@ -27,10 +28,10 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
     analysis = assessment.analysis
     model = analysis.model
     space = analysis.space
-    out = [f"# {_cell(model.title)}", ""]
+    out = [f"# {mdtext.text(model.title)}", ""]
     listed = "all listed" if analysis.complete else "default setting and scenarios listed"
     out.append(
-        f"`{analysis.loaded.path}` · {count_text(len(space.variables), 'variable')} · "
+        f"{mdtext.code(analysis.loaded.path)} · {count_text(len(space.variables), 'variable')} · "
         f"{count_text(analysis.total_settings, 'allowed setting')} ({listed}) · "
         f"assumptions: {space.mode.value}"
     )
@@ -89,7 +90,7 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
         violated, holding = expectation_reports(analysis)
         out += ["", "## Expectations", ""]
         for report in violated:
-            title = f": {_cell(report.title)}" if report.title != report.expectation else ""
+            title = f": {mdtext.text(report.title)}" if report.title != report.expectation else ""
             out.append(f"- ✗ **`{report.expectation}`**{title}")
             out += [
                 f"  - {party} breaks it {'always' if c == 'always' else 'when ' + _code(c)}"
@@ -99,10 +100,10 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
                 out.append(
                     f"  - for example with `{setting_text(analysis, report.example.setting)}`:"
                 )
-                out += ["", "    ```", *(f"    {line}" for line in report.witness_lines), "    ```"]
+                out += ["", *mdtext.block(list(report.witness_lines), "    ")]
         for expectation_id in holding:
             holding_title = model.expectations[expectation_id].title
-            suffix = f": {_cell(holding_title)}" if holding_title else ""
+            suffix = f": {mdtext.text(holding_title)}" if holding_title else ""
             out.append(f"- ✓ `{expectation_id}`{suffix}")
     if assessment.findings:
         out += [
@@ -114,7 +115,7 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
         ]
         for finding in assessment.findings:
             out.append(
-                f"| {finding.rule} | {finding.severity.value} | {_cell(finding.message)} "
+                f"| {finding.rule} | {finding.severity.value} | {mdtext.text(finding.message)} "
                 f"| {_code(finding.condition)} |"
             )
     out += ["", *analysis_section(analysis)]

@@ -6,8 +6,12 @@ toggle impact, expectations with witnesses, findings.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import re
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 
@@ -16,6 +20,7 @@ from threatmodel.checks.finding import Finding
 from threatmodel.engine.exposure import Analysis, Impact, change_texts
 from threatmodel.engine.witness import wrap_chain
 from threatmodel.load.model import Level
+from threatmodel.report.encode import plain_text
 from threatmodel.report.views import (
     condition_rows,
     count_text,
@@ -30,26 +35,65 @@ PARTY_COLUMN = 34
 Style = Callable[[str], str]
 
 
-def _styles(color: bool) -> dict[str, Style]:
-    def make(**kwargs: object) -> Style:
-        if not color:
-            return lambda text: text
-        return lambda text: click.style(text, **kwargs)  # type: ignore[arg-type]
-
-    return {
-        "head": make(bold=True),
-        "plain": make(fg="red"),
-        "cipher": make(fg="yellow"),
-        "good": make(fg="green"),
-        "bad": make(fg="red", bold=True),
-        "dim": make(dim=True),
-    }
+_STYLES: dict[str, dict[str, Any]] = {
+    "head": {"bold": True},
+    "plain": {"fg": "red"},
+    "cipher": {"fg": "yellow"},
+    "good": {"fg": "green"},
+    "bad": {"fg": "red", "bold": True},
+    "dim": {"dim": True},
+}
+_RESET = "\x1b[0m"
+_PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0x10FFFE))
 
 
 def write(assessment: Assessment, *, color: bool = False) -> str:
-    """The assessment as plain text (ANSI colour when ``color``)."""
+    """The assessment as plain text (ANSI colour when ``color``).
+
+    Control characters in model text are escaped (:func:`plain_text`).  With colour, the
+    report is first built with two marker characters that the plain report does not
+    contain, then escaped, and only then are the markers turned into colour codes: so the
+    only escape sequences in the output are the report's own.
+    """
+    plain = _report(assessment, dict.fromkeys(_STYLES, _identity))
+    markers = _unused_characters(plain, 2) if color else None
+    if markers is None:
+        return plain_text(plain)
+    start, end = markers
+    styles: dict[str, Style] = {
+        name: functools.partial(_mark, f"{start}{index:x}", end)
+        for index, name in enumerate(_STYLES)
+    }
+    codes = [click.style("", reset=False, **kwargs) for kwargs in _STYLES.values()]
+    marked = plain_text(_report(assessment, styles))
+    coloured = re.sub(
+        re.escape(start) + "([0-9a-f])", lambda match: codes[int(match.group(1), 16)], marked
+    )
+    return coloured.replace(end, _RESET)
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _mark(start: str, end: str, text: str) -> str:
+    return f"{start}{text}{end}"
+
+
+def _unused_characters(text: str, count: int) -> tuple[str, ...] | None:
+    """``count`` private-use characters absent from ``text``, or ``None`` if there are none."""
+    present = set(text)
+    found = tuple(
+        itertools.islice(
+            (chr(code) for code in itertools.chain(*_PRIVATE_USE) if chr(code) not in present),
+            count,
+        )
+    )
+    return found if len(found) == count else None
+
+
+def _report(assessment: Assessment, style: dict[str, Style]) -> str:
     analysis = assessment.analysis
-    style = _styles(color)
     lines: list[str] = []
     lines += _header(analysis, style)
     lines += _conditions(analysis, style)

@@ -50,7 +50,11 @@
         if (w === "(") { const f = disjunction(); i++; return f; }
         if (w === "true" || w === "always") return () => true;
         if (w === "false" || w === "never") return () => false;
-        return e => e[w] === true;
+        // Only the model's own variables have values: any other word is a fault, never false.
+        return e => {
+          if (!Object.prototype.hasOwnProperty.call(e, w)) throw new Error("unknown name in a condition: " + w);
+          return e[w] === true;
+        };
       }
       fn = disjunction();
       compiled.set(text, fn);
@@ -58,7 +62,7 @@
     }
     // Each condition text is evaluated once per setting, however many cells share it.
     function evaluator(setting) {
-      const env = Object.assign({}, A.constants, setting);
+      const env = Object.assign(Object.create(null), A.constants, setting);
       const memo = new Map();
       return text => {
         let value = memo.get(text);
@@ -76,7 +80,7 @@
     const MAX_TRIALS = 200000;
 
     function broken(setting) {
-      const env = Object.assign({}, A.constants, setting);
+      const env = Object.assign(Object.create(null), A.constants, setting);
       return constraints.filter(c => !c.fn(env));
     }
     function related(changed) {

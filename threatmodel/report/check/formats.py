@@ -7,7 +7,6 @@ and then a summary line per model and one for the run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from threatmodel.checks.finding import Finding
 from threatmodel.checks.verdict import FailOn
 from threatmodel.engine.witness import wrap_chain
 from threatmodel.report.check import sarif
+from threatmodel.report.encode import json_text, plain_text
 
 FORMAT = "threatmodel-check/1"
 WIDTH = 100
@@ -62,7 +62,7 @@ def write_text(run: CheckRun) -> str:
         lines.append(f"check failed: {_plural(failing, 'problem')} ({threshold})")
     else:
         lines.append(f"check passed ({threshold})")
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def _violation(finding: Finding) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def write_json(run: CheckRun) -> str:
         "failed": run.failed,
         "models": [model_document(model, run) for model in run.models],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 WRITERS: dict[str, Callable[[CheckRun], str]] = {

@@ -11,7 +11,6 @@ versions or absolute paths, so that the output is reproducible.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path, PurePath
@@ -21,6 +20,7 @@ from urllib.parse import quote
 from threatmodel.assessment import CheckRun
 from threatmodel.checks import CHECKS, EXPECTATION_CHECK, Check
 from threatmodel.checks.finding import ElementRef, Finding, FindingSeverity
+from threatmodel.report.encode import json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "threatmodel/v1"
@@ -197,4 +197,4 @@ def document(run: CheckRun) -> dict[str, Any]:
 
 def write(run: CheckRun) -> str:
     """The SARIF log as JSON text (sorted keys, two-space indent, trailing newline)."""
-    return json.dumps(document(run), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document(run))
