@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.witness import wrap_chain
+from threatmodel.engine.witness import evidence_lines, wrap_chain
 from threatmodel.queries.explain import Explanation
 from threatmodel.report.views import setting_text
 
@@ -28,6 +28,8 @@ def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
         lines.append(f"  e.g. {setting_text(analysis, way.setting)}")
         for line in way.lines:
             lines += wrap_chain("    " + line, WIDTH)
+        lines.append(f"  evidence: {way.evidence.value}; each step, and the sources behind it:")
+        lines += evidence_lines(way.grounds, 4, WIDTH)
     return "\n".join(lines) + "\n"
 
 
@@ -47,6 +49,31 @@ def explanation_json(analysis: Analysis, explanation: Explanation) -> str:
                 "condition": way.condition,
                 "values": way.setting,
                 "witness": list(way.steps),
+                "evidence": way.evidence.value,
+                "steps": [
+                    {
+                        "step": step.phrase,
+                        "evidence": step.tier.value,
+                        "grounds": [
+                            {
+                                "element": ground.element,
+                                "role": ground.role,
+                                "evidence": ground.tier.value,
+                                "stated": ground.stated,
+                                "sources": [
+                                    {
+                                        "id": cited.source,
+                                        "title": cited.title,
+                                        "evidence": cited.tier.value,
+                                    }
+                                    for cited in ground.sources
+                                ],
+                            }
+                            for ground in step.grounds
+                        ],
+                    }
+                    for step in way.grounds
+                ],
             }
             for way in explanation.ways
         ],

@@ -16,12 +16,15 @@ from typing import Any
 
 from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import Analysis, change_texts
+from threatmodel.engine.witness import evidence_lines
 from threatmodel.load.expr import to_text
 from threatmodel.queries.explain import explain
-from threatmodel.report.views import count_text, expectation_reports
+from threatmodel.report.views import count_text, expectation_reports, is_graded
 
 MAX_EXPLAINED_PAIRS = 400
 """Most (party, datum) pairs whose witnesses are embedded; larger models omit them."""
+EVIDENCE_WIDTH = 96
+"""Width of the lines giving each witness step's evidence and sources."""
 
 
 def write(assessment: Assessment, *, color: bool = False) -> str:
@@ -94,6 +97,8 @@ def _document(assessment: Assessment) -> dict[str, Any]:
                     "condition": way.condition,
                     "setting": space.describe(way.setting),
                     "lines": list(way.lines),
+                    "evidence": way.evidence.value,
+                    "steps": evidence_lines(way.grounds, 0, EVIDENCE_WIDTH),
                 }
                 for way in explanation.ways
             ]
@@ -143,6 +148,7 @@ def _document(assessment: Assessment) -> dict[str, Any]:
         ],
         "ways": ways,
         "ways_omitted": len(pairs) > MAX_EXPLAINED_PAIRS,
+        "graded": is_graded(model),
     }
 
 
@@ -166,7 +172,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <section><h2>Who reads what in this setting</h2>
 <p class="legend"><span class="cell plaintext">plaintext</span>
 <span class="cell ciphertext">ciphertext only</span> <span class="cell none">—</span>
-never. Click a cell for a witness.</p>
+never. A tier after a level: how well the record supports it when it is not established
+(documented, analysed, inferred or unsourced). Click a cell for a witness and its sources.</p>
 <div class="scroll"><table id="matrix"></table></div>
 <pre id="witness" hidden></pre>
 </section>

@@ -35,6 +35,14 @@
     if (evaluate(c.ciphertext, e)) return "ciphertext";
     return "none";
   }
+  const TIERS = ["established", "documented", "analysed", "inferred", "unsourced"];
+  function tierOf(party, datum, level, e) {
+    // the strongest evidence among the embedded ways that hold here at this level
+    const ways = (A.ways[party + "/" + datum] || []).filter(w => w.level === level && evaluate(w.condition, e));
+    if (!A.graded || !ways.length) return "";
+    const best = TIERS[Math.min(...ways.map(w => TIERS.indexOf(w.evidence)))];
+    return best === "established" ? "" : " (" + best + ")";
+  }
   function showWitness(party, datum) {
     const box = document.getElementById("witness");
     const ways = A.ways[party + "/" + datum];
@@ -47,7 +55,9 @@
       const shown = here.length ? here : ways;
       text = shown.map(w => (w.level === "plaintext" ? "plaintext" : "ciphertext only") +
         " when " + w.condition + "\n  e.g. " + w.setting + "\n" +
-        w.lines.map(l => "    " + l).join("\n")).join("\n\n");
+        w.lines.map(l => "    " + l).join("\n") + "\n  evidence: " + w.evidence +
+        "; each step, and the sources behind it:\n" +
+        w.steps.map(l => "    " + l).join("\n")).join("\n\n");
     }
     box.textContent = party + " and " + datum + "\n\n" + text;
     box.hidden = false;
@@ -67,7 +77,8 @@
       const row = el("tr", {}, [el("th", {title: p.title}, [p.id])]);
       A.data.forEach(d => {
         const level = levelOf(p.id, d.id, e);
-        const cell = el("span", {class: "cell " + level}, [level === "none" ? "—" : level]);
+        const tier = tierOf(p.id, d.id, level, e);
+        const cell = el("span", {class: "cell " + level}, [level === "none" ? "—" : level + tier]);
         cell.addEventListener("click", () => showWitness(p.id, d.id));
         row.append(el("td", {}, [cell]));
       });
