@@ -168,6 +168,21 @@ def change_texts(changes: Iterable[Change]) -> list[str]:
     ]
 
 
+def graded_conditions(analysis: Analysis) -> dict[Evidence, Conditions]:
+    """For each tier stronger than the weakest counted, the conditions counting only the
+    derivations at that tier or stronger (the analysis' own conditions count the rest)."""
+    weakest = analysis.min_evidence or Evidence.UNSOURCED
+    graph = analysis.problem.graph
+    graded: dict[Evidence, Conditions] = {}
+    for tier in Evidence:
+        if tier.rank >= weakest.rank:
+            break
+        problem = Problem(analysis.model, graph, tier)
+        conditions = analysis.conditions
+        graded[tier] = solve(problem, analysis.space, conditions.bdd, conditions.allowed)
+    return graded
+
+
 def level_evidence(closure: Closure, party: str, datum: str) -> Evidence | None:
     """The evidence of the fact behind ``party``'s level for ``datum`` (``None`` at none)."""
     fact = closure.strongest_fact(party, datum)

@@ -15,9 +15,10 @@ from importlib import resources
 from typing import Any
 
 from threatmodel.assessment import Assessment
-from threatmodel.engine.exposure import Analysis, change_texts
+from threatmodel.engine.exposure import Analysis, change_texts, graded_conditions
 from threatmodel.engine.witness import evidence_lines
 from threatmodel.load.expr import to_text
+from threatmodel.load.model import Evidence
 from threatmodel.queries.explain import explain
 from threatmodel.report.views import count_text, expectation_reports, is_graded
 
@@ -148,8 +149,27 @@ def _document(assessment: Assessment) -> dict[str, Any]:
         ],
         "ways": ways,
         "ways_omitted": len(pairs) > MAX_EXPLAINED_PAIRS,
-        "graded": is_graded(model),
+        "tiers": _tiers(analysis, pairs) if is_graded(model) else {},
+        "weakest": (analysis.min_evidence or Evidence.UNSOURCED).value,
     }
+
+
+def _tiers(analysis: Analysis, pairs: list[tuple[str, str]]) -> dict[str, list[list[str]]]:
+    """``party/datum`` → [tier, plaintext condition, ciphertext condition] for each tier
+    stronger than the weakest counted: where the party gets that level from derivations at
+    that tier or stronger, so that the page shows each cell's tier in any setting."""
+    graded = graded_conditions(analysis)
+    tiers: dict[str, list[list[str]]] = {}
+    for party, datum in sorted(pairs):
+        rows = []
+        for tier, conditions in graded.items():
+            false = conditions.bdd.false
+            plaintext = conditions.plain.get((party, datum), false)
+            sealed = conditions.sealed.get((party, datum), false)
+            texts = [analysis.condition_text(f) for f in (plaintext, sealed)]
+            rows.append([tier.value, *texts])
+        tiers[f"{party}/{datum}"] = rows
+    return tiers
 
 
 _TEMPLATE = """<!DOCTYPE html>

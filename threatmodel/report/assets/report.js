@@ -35,13 +35,13 @@
     if (evaluate(c.ciphertext, e)) return "ciphertext";
     return "none";
   }
-  const TIERS = ["established", "documented", "analysed", "inferred", "unsourced"];
   function tierOf(party, datum, level, e) {
-    // the strongest evidence among the embedded ways that hold here at this level
-    const ways = (A.ways[party + "/" + datum] || []).filter(w => w.level === level && evaluate(w.condition, e));
-    if (!A.graded || !ways.length) return "";
-    const best = TIERS[Math.min(...ways.map(w => TIERS.indexOf(w.evidence)))];
-    return best === "established" ? "" : " (" + best + ")";
+    // the strongest tier whose derivations alone give this level here
+    const graded = A.tiers[party + "/" + datum];
+    if (!graded || level === "none") return "";
+    const found = graded.find(([, plain, sealed]) => evaluate(level === "plaintext" ? plain : sealed, e));
+    const tier = found ? found[0] : A.weakest;
+    return tier === "established" ? "" : " (" + tier + ")";
   }
   function showWitness(party, datum) {
     const box = document.getElementById("witness");
