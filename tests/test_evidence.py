@@ -334,3 +334,20 @@ def test_an_unknown_min_evidence_is_a_usage_error(run_cli: Callable[..., Run]) -
     result = run_cli("analyze", TIERS, "--min-evidence", "proven")
     assert result.exit_code == 2
     assert "Invalid value for '--min-evidence'" in result.stderr
+
+
+def test_every_reading_in_the_readme_tables_carries_its_tier() -> None:
+    readme = Path("README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: models -->")[1].split("<!-- end section: models -->")[0]
+    tier = "(established|documented|analysed|inferred|unsourced)"
+    graded = re.compile(rf"^`\w+` \({tier}\)(, `\w+` \({tier}\))*$")
+    rows = [
+        line.strip("|").split(" | ")
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith(("| setting |", "| model,", "| ---"))
+    ]
+    readings = [cell.strip() for row in rows for cell in row[1:]]
+    assert len(rows) > 20
+    for cell in readings:
+        assert cell in ("—", "no AI") or graded.match(cell), cell
+    assert sum(1 for cell in readings if graded.match(cell)) > 40
