@@ -122,6 +122,11 @@ def test_a_model_that_cites_nothing_says_so_once_instead_of_tiers(
     assert "No element of this model cites a source or states its evidence" in text
     markdown = run_cli("analyze", str(model), "--format", "markdown").stdout
     assert "(unsourced)" not in markdown
+    explained = run_cli("explain", str(model), "--party", "b", "--data", "d").stdout
+    assert explained.splitlines()[-2:] == [
+        "    a originates d → f (a → b, none)",
+        "  evidence: unsourced (no element of this model cites a source)",
+    ]
     document = json.loads(run_cli("analyze", str(model), "--format", "json").stdout)
     assert document["settings"][0]["exposure"]["d"]["evidence"] == {
         "a": "unsourced",

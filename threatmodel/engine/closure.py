@@ -27,12 +27,12 @@ from threatmodel.load.model import Level
 
 @dataclass(frozen=True)
 class Closure:
-    """All facts of one setting and a minimal derivation of each."""
+    """All facts of one setting, their evidence, and a witness of each."""
 
     steps: dict[Fact, Step]
-    """The step that derives each fact in its minimal derivation."""
+    """The step that derives each fact in its witness."""
     costs: dict[Fact, int]
-    """Number of rule applications in each fact's minimal derivation."""
+    """Number of rule applications in each fact's witness."""
     tiers: dict[Fact, int]
     """Evidence rank of each fact: the strongest among its derivations (0: established)."""
     readers: dict[str, set[str]]
@@ -66,7 +66,7 @@ class Closure:
         return min(candidates)[2] if candidates else None
 
     def derivation(self, fact: Fact) -> list[Step]:
-        """The minimal derivation of ``fact`` as steps in post-order (premises first).
+        """The witness of ``fact`` as steps in post-order (premises first).
 
         Sub-derivations shared by several premises are listed once.
         """

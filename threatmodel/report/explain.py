@@ -7,14 +7,16 @@ import json
 from threatmodel.engine.exposure import Analysis
 from threatmodel.engine.witness import evidence_lines, wrap_chain
 from threatmodel.queries.explain import Explanation
-from threatmodel.report.views import setting_text
+from threatmodel.report.views import is_graded, setting_text
 
 WIDTH = 100
 
 
 def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
-    """Conditions per level, then each way with its example setting and derivation."""
+    """Conditions per level, then each way with its example setting, derivation and the
+    evidence of each step (one line for a model that grades nothing)."""
     party, datum = explanation.party, explanation.datum
+    graded = is_graded(analysis.model)
     lines = [f"{party} and {datum}"]
     for level, condition in explanation.conditions.items():
         if condition != "never":
@@ -28,6 +30,9 @@ def explanation_text(analysis: Analysis, explanation: Explanation) -> str:
         lines.append(f"  e.g. {setting_text(analysis, way.setting)}")
         for line in way.lines:
             lines += wrap_chain("    " + line, WIDTH)
+        if not graded:
+            lines.append("  evidence: unsourced (no element of this model cites a source)")
+            continue
         lines.append(f"  evidence: {way.evidence.value}; each step, and the sources behind it:")
         lines += evidence_lines(way.grounds, 4, WIDTH)
     return "\n".join(lines) + "\n"
