@@ -7,6 +7,8 @@ Everything in the section comes from :func:`threatmodel.engine.exposure.analyze`
 headline datum in plaintext in the default setting and in every scenario, the exposure
 conditions, what is still kept after ``/reset-ai``, and the expectations that fail.  Parties
 on the user's and the friend's own devices are left out: they are supposed to read the chat.
+Every reading in the tables carries its evidence tier, so that each row can be quoted as it
+stands.
 """
 
 from __future__ import annotations
@@ -21,8 +23,15 @@ from pathlib import Path
 
 from threatmodel.engine import sop
 from threatmodel.engine.consistency import load_file
-from threatmodel.engine.exposure import Analysis, SettingResult, analyze, expectation_parties
+from threatmodel.engine.exposure import (
+    Analysis,
+    SettingResult,
+    analyze,
+    expectation_parties,
+    level_evidence,
+)
 from threatmodel.load.model import Level
+from threatmodel.report.views import reading_evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -106,32 +115,47 @@ def own_side(analysis: Analysis) -> set[str]:
     }
 
 
-def readers(analysis: Analysis, result: SettingResult, datum: str) -> list[str]:
-    """Parties off the chat's own devices that read ``datum`` in plaintext in ``result``."""
+Graded = tuple[str, str]
+"""A name and the evidence tier of the reading it stands for."""
+
+
+def _tier(result: SettingResult, party: str, datum: str) -> str:
+    tier = level_evidence(result.closure, party, datum)
+    assert tier is not None
+    return tier.value
+
+
+def readers(analysis: Analysis, result: SettingResult, datum: str) -> list[Graded]:
+    """Parties off the chat's own devices that read ``datum`` in plaintext in ``result``,
+    each with the tier of that reading."""
     plaintext, _ = result.closure.exposure(datum)
     mine = own_side(analysis)
-    return [party for party in plaintext if party not in mine]
+    return [(party, _tier(result, party, datum)) for party in plaintext if party not in mine]
 
 
-def obtained_by_law_enforcement(analysis: Analysis, result: SettingResult) -> list[str]:
-    """Data (not keys) that law enforcement reads in plaintext in ``result``."""
+def obtained_by_law_enforcement(analysis: Analysis, result: SettingResult) -> list[Graded]:
+    """Data (not keys) that law enforcement reads in plaintext in ``result``, with tiers."""
     return [
-        datum
+        (datum, _tier(result, LAW_ENFORCEMENT, datum))
         for datum in analysis.model.data
         if result.closure.level(LAW_ENFORCEMENT, datum) is Level.PLAINTEXT
     ]
 
 
-def plaintext_conditions(analysis: Analysis, datum: str) -> list[tuple[str, list[str]]]:
+def plaintext_conditions(analysis: Analysis, datum: str) -> list[tuple[str, list[Graded]]]:
     """(condition, parties) for every party off the chat's devices that ever reads ``datum``,
-    parties with the same condition grouped, in order of first appearance by party id."""
+    parties with the same condition grouped, in order of first appearance by party id; each
+    party with the tier of its reading in the default setting (or the nearest where it
+    reads)."""
     mine = own_side(analysis)
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, list[Graded]] = {}
     for party, texts in sorted(analysis.condition_texts[datum].items()):
         text = texts[Level.PLAINTEXT.value]
         if party in mine or text == sop.NEVER:
             continue
-        grouped.setdefault(text, []).append(party)
+        tier = reading_evidence(analysis, party, datum)
+        assert tier is not None
+        grouped.setdefault(text, []).append((party, tier.value))
     return list(grouped.items())
 
 
@@ -221,6 +245,12 @@ def _code(names: Iterable[str]) -> str:
     return text or "—"
 
 
+def _graded(names: Iterable[Graded]) -> str:
+    """Each name in backquotes followed by its tier: ``meta_ai (established)``; or ``—``."""
+    text = ", ".join(f"`{name}` ({tier})" for name, tier in names)
+    return text or "—"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -236,9 +266,9 @@ def summary(analyses: Sequence[tuple[Headline, Analysis]]) -> list[str]:
         default = analysis.default
         ai = "no AI" if headline.ai_datum is None else None
         cells = [
-            ai or _code(readers(analysis, default, headline.ai_datum or "")),
-            _code(readers(analysis, default, headline.chat_datum)),
-            _code(obtained_by_law_enforcement(analysis, default)),
+            ai or _graded(readers(analysis, default, headline.ai_datum or "")),
+            _graded(readers(analysis, default, headline.chat_datum)),
+            _graded(obtained_by_law_enforcement(analysis, default)),
         ]
         lines.append(f"| {headline.name} | " + " | ".join(cells) + " |")
     lines.append("")
@@ -258,15 +288,15 @@ def model_section(headline: Headline, analysis: Analysis) -> list[str]:
     lines.append("| setting | " + " | ".join(heads) + " | law enforcement obtains |")
     lines.append("| --- |" + " --- |" * (len(heads) + 1))
     for title, result in rows(analysis):
-        cells = [_code(readers(analysis, result, datum)) for datum, _ in headline.columns]
-        cells.append(_code(obtained_by_law_enforcement(analysis, result)))
+        cells = [_graded(readers(analysis, result, datum)) for datum, _ in headline.columns]
+        cells.append(_graded(obtained_by_law_enforcement(analysis, result)))
         lines.append(f"| {_cell(title)} | " + " | ".join(cells) + " |")
     lines.append("")
     for datum, heading in headline.columns:
         lines.append(f"Who reads the {heading} (`{datum}`) in plaintext, and when:")
         lines.append("")
-        for text, parties in plaintext_conditions(analysis, datum):
-            lines.append(f"* {_code(parties)}: {text}")
+        for text, graded in plaintext_conditions(analysis, datum):
+            lines.append(f"* {_graded(graded)}: {text}")
         lines.append("")
     if headline.reset_datum is not None:
         lines.append(
@@ -306,6 +336,13 @@ def render(root: Path = ROOT) -> str:
         'expectations that fail are findings, explained there. What "reads" means, how well',
         "the record supports each step, and what the models leave out: see",
         "[How to read the models](docs/reading-the-models.md).",
+        "",
+        "Every reading carries its evidence tier: the weakest step of the best-supported way",
+        "it arises, from `established` (court or official records, audits, observation,",
+        "admissions) through `documented` (reports, claims), `analysed` and `inferred` to",
+        "`unsourced` (a step no source backs). In the lists, the tier is the reading's in",
+        "the default setting, or in the nearest setting where it happens. `threatmodel",
+        "explain MODEL --party P --data D` shows the sources behind every step.",
         "",
     ]
     previous = Path.cwd()

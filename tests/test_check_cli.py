@@ -118,12 +118,13 @@ def test_text_lines_point_at_the_element(run_cli: Callable[..., Run]) -> None:
     assert out[0] == (
         "models/assistant_messenger.yaml:157:3: TM100 high: expectation e2ee_hides_dms: servers "
         "may get at most ciphertext of dm_text, but reads it in plaintext "
-        "(when e2ee and not no_server_key_copy)"
+        "(when e2ee and not no_server_key_copy; evidence: unsourced)"
     )
     assert out[1] == "    servers opens dm_text with chat_key"
     assert (
         "models/assistant_messenger.yaml:147:3: TM002 high: law_enforcement reads dm_text in "
-        "plaintext through warrant (compels servers) (when not e2ee or not no_server_key_copy)"
+        "plaintext through warrant (compels servers) (when not e2ee or not no_server_key_copy; "
+        "evidence: unsourced)"
     ) in out
     assert out[-3:] == [
         "models/assistant_messenger.yaml: 5 violated expectations, 21 findings "
@@ -140,7 +141,7 @@ def test_a_passing_check_says_so(run_cli: Callable[..., Run]) -> None:
         "tests/cases/checks/tm003_clean.yaml: 0 violated expectations, 0 findings: passes\n"
         "\n"
         "tests/cases/checks/tm006_triggers.yaml:5:3: TM001 medium: server reads personal data "
-        "message in plaintext outside user (when not e2ee)\n"
+        "message in plaintext outside user (when not e2ee; evidence: unsourced)\n"
         "    user originates message → upload (user → server, none)\n"
         "tests/cases/checks/tm006_triggers.yaml:7:3: TM006 low: turning e2ee on reduces "
         "exposure but forces assistant off (when e2ee)\n"

@@ -78,6 +78,8 @@ def test_set_on_a_verified_assumption_is_refused(
 def test_json_follows_spec_section_8(run_cli: Callable[..., Run]) -> None:
     document = json.loads(run_cli("analyze", EXAMPLE, "--format", "json").stdout)
     assert document["format"] == "threatmodel-analysis/1"
+    assert document["format_version"] == "1.1"
+    assert document["min_evidence"] is None
     assert document["model"] == {
         "title": "Messenger with optional E2EE and an AI assistant",
         "path": EXAMPLE,
@@ -89,7 +91,8 @@ def test_json_follows_spec_section_8(run_cli: Callable[..., Run]) -> None:
     for setting in document["settings"]:
         assert sorted(setting["exposure"]) == ["ai_prompt", "ai_reply", "chat_key", "dm_text"]
         for lists in setting["exposure"].values():
-            assert set(lists) == {"plaintext", "ciphertext"}
+            assert set(lists) == {"plaintext", "ciphertext", "evidence"}
+            assert sorted(lists["evidence"]) == sorted(lists["plaintext"] + lists["ciphertext"])
     assert "findings" in document
 
 

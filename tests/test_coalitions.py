@@ -332,7 +332,8 @@ def test_coalition_expectation_in_check_and_analyze(run_cli: Callable[..., Run])
     assert checked.exit_code == 1
     assert (
         "split_trust.yaml:31:3: TM100 high: expectation provider_cannot_read: provider "
-        "may get at most ciphertext of msg, but reads it in plaintext (when escrow_on)"
+        "may get at most ciphertext of msg, but reads it in plaintext (when escrow_on; "
+        "evidence: unsourced)"
     ) in checked.stdout
     assert "backup_and_escrow_see_nothing" not in checked.stdout
     analysed = json.loads(run_cli("analyze", SPLIT_TRUST, "--format", "json").stdout)

@@ -81,7 +81,7 @@ CASES = {
         "parties:\n  a: {kind: person, colour: red}\n",
         [
             "4:21: unknown field 'colour' in party 'a'; expected one of: title, description, "
-            "source, kind, boundary, uses, retains"
+            "source, evidence, kind, boundary, uses, retains"
         ],
     ),
     # types and enums

@@ -18,7 +18,7 @@ from threatmodel.engine.bdd import Bdd
 from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
 from threatmodel.engine.space import Mode
 from threatmodel.load.loader import LoadedModel
-from threatmodel.load.model import Model
+from threatmodel.load.model import Evidence, Model
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,14 @@ def assess(
     progress: Callable[[int], None] | None = None,
     *,
     bdd: Bdd | None = None,
+    min_evidence: Evidence | None = None,
 ) -> Assessment:
     """Analyse and judge a loaded model; raise
     :class:`~threatmodel.engine.space.SettingsError` for impossible ``--set`` pins.
 
     ``bdd``: a manager to build the conditions in, so that two assessments can be compared
-    (see :func:`threatmodel.engine.exposure.analyze`).
+    (see :func:`threatmodel.engine.exposure.analyze`); ``min_evidence``: count only
+    derivations at that evidence tier or stronger.
 
     Examples
     --------
@@ -90,7 +92,10 @@ def assess(
     >>> [(f.rule, f.party, f.datum, f.condition) for f in assessment.findings]
     [('TM001', 'server', 'message', 'not e2ee')]
     """
-    return judge(analyze(loaded, mode, overrides, max_settings, progress, bdd=bdd))
+    analysis = analyze(
+        loaded, mode, overrides, max_settings, progress, bdd=bdd, min_evidence=min_evidence
+    )
+    return judge(analysis)
 
 
 @dataclass(frozen=True)

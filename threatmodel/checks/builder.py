@@ -21,7 +21,7 @@ from threatmodel.engine.inference import Fact, Rule, Step, plain
 from threatmodel.engine.pool import is_pool_step
 from threatmodel.engine.space import Setting
 from threatmodel.engine.witness import describe_step, witness_text
-from threatmodel.load.model import Classification, Model, PartyKind, ProtectionLevel
+from threatmodel.load.model import Classification, Evidence, Model, PartyKind, ProtectionLevel
 
 PERSONAL = (Classification.PERSONAL, Classification.SENSITIVE)
 """Classifications that the privacy rules look at."""
@@ -128,6 +128,8 @@ class Witness:
     phrases: tuple[str, ...]
     lines: tuple[str, ...]
     elements: tuple[ElementRef | None, ...]
+    evidence: Evidence | None = None
+    """The evidence of the fact derived (``None`` for a witness that derives none)."""
 
 
 def step_element(analysis: Analysis, step: Step) -> ElementRef | None:
@@ -159,6 +161,7 @@ def witness_in(
         phrases=tuple(describe_step(model, step) for step in steps),
         lines=tuple(witness_text(model, closure, fact)),
         elements=tuple(step_element(analysis, step) for step in steps),
+        evidence=Evidence.of_rank(closure.tiers[fact]),
     )
 
 
@@ -204,6 +207,7 @@ def make_finding(
         example=example,
         witness_lines=() if witness is None else witness.lines,
         witness_elements=() if witness is None else witness.elements,
+        evidence=None if witness is None or witness.evidence is None else witness.evidence.value,
         function=function & analysis.conditions.allowed,
     )
 

@@ -81,7 +81,7 @@ def _without(analysis: Analysis, removed: set[str]) -> Conditions:
         affected |= nx.descendants(graph, party)
     conditions = analysis.conditions
     return solve(
-        Problem(pruned, graph),
+        Problem(pruned, graph, analysis.problem.min_evidence),
         analysis.space,
         conditions.bdd,
         conditions.allowed,

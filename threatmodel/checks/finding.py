@@ -57,6 +57,8 @@ class Finding:
     """The witness as indented arrow-joined chains (the derivation tree)."""
     witness_elements: tuple[ElementRef | None, ...] = ()
     """For each step of :attr:`witness`, the element it applies (``None`` if unknown)."""
+    evidence: str | None = None
+    """The evidence tier of the witness's fact (``established``...); ``None`` without one."""
     function: Any = field(default=None, compare=False, repr=False)
     """The condition as a BDD node of the analysis' manager (``None`` when not kept)."""
 
@@ -64,6 +66,11 @@ class Finding:
     def when(self) -> str:
         """``always``, or ``when CONDITION``."""
         return "always" if self.condition == "always" else f"when {self.condition}"
+
+    @property
+    def qualifier(self) -> str:
+        """``when CONDITION; evidence: TIER`` (without the tier when there is no witness)."""
+        return self.when if self.evidence is None else f"{self.when}; evidence: {self.evidence}"
 
     def sort_key(self) -> tuple[str, str, str, str]:
         """Rule, then datum, then party, then message."""
@@ -103,4 +110,5 @@ class Finding:
             ],
             "example": dict(self.example),
             "witness": list(self.witness),
+            "evidence": self.evidence,
         }

@@ -9,6 +9,7 @@ from threatmodel.cli.options import (
     EPILOG,
     emit,
     format_option,
+    min_evidence_option,
     output_option,
     run_analysis,
     run_assessment,
@@ -26,6 +27,7 @@ from threatmodel.report.explain import explanation_json, explanation_text
 @click.command("analyze", epilog=EPILOG)
 @click.argument("model", metavar="MODEL", shell_complete=completion.model_paths)
 @set_options
+@min_evidence_option
 @format_option(WRITERS)
 @output_option()
 @click.option(
@@ -43,11 +45,12 @@ def analyze(
     output_format: str,
     output: str | None,
     max_settings: int,
+    min_evidence: str | None,
 ) -> None:
     """Who reads which data in which settings: conditions, the default setting's matrix,
     toggle impact, violated expectations and findings."""
     refuse_overwriting_inputs(output, [model])
-    assessment = run_assessment(model, mode, assignments, max_settings)
+    assessment = run_assessment(model, mode, assignments, max_settings, min_evidence)
     emit(WRITERS[output_format](assessment, color=use_color(output)), output)
 
 
@@ -67,6 +70,7 @@ def analyze(
     shell_complete=completion.data,
 )
 @set_options
+@min_evidence_option
 @format_option(["text", "json"])
 def explain(
     model: str,
@@ -74,10 +78,12 @@ def explain(
     datum: str,
     assignments: tuple[str, ...],
     mode: str,
+    min_evidence: str | None,
     output_format: str,
 ) -> None:
-    """Why PARTY gets DATA: its condition per level and a derivation for each way."""
-    analysis = run_analysis(model, mode, assignments)
+    """Why PARTY gets DATA: its condition per level and a derivation for each way, with
+    the evidence of every step."""
+    analysis = run_analysis(model, mode, assignments, min_evidence)
     if party not in analysis.model.parties:
         hint = did_you_mean(party, analysis.model.parties)
         raise click.BadParameter(f"unknown party '{party}'{hint}", param_hint="--party")

@@ -21,6 +21,7 @@ from threatmodel.cli.options import (
     emit,
     fail_invalid,
     format_option,
+    min_evidence_option,
     output_option,
     print_diagnostics,
 )
@@ -68,27 +69,40 @@ def load_all(paths: Sequence[str], *, once: bool = True) -> list[LoadedModel]:
     "Violated expectations always fail.",
 )
 @assumptions_option
+@min_evidence_option
 @output_option()
 def check(
-    models: tuple[str, ...], output_format: str, fail_on: str, mode: str, output: str | None
+    models: tuple[str, ...],
+    output_format: str,
+    fail_on: str,
+    mode: str,
+    min_evidence: str | None,
+    output: str | None,
 ) -> None:
     """Check expectations and built-in findings of each MODEL, CI-style.
 
-    Prints one PATH:LINE:COL line per violated expectation and finding, with its witness.
+    Prints one PATH:LINE:COL line per violated expectation and finding, with its witness
+    and the evidence of that witness.  With --min-evidence, only what derivations at that
+    tier or stronger show is reported (and can fail the check).
     """
     refuse_overwriting_inputs(output, models)
-    text, failed = _check(load_all(models), output_format, FailOn(fail_on), mode)
+    loaded = load_all(models)
+    text, failed = _check(loaded, output_format, FailOn(fail_on), mode, min_evidence)
     emit(text, output)
     sys.exit(EXIT_FOUND if failed else EXIT_OK)
 
 
 def _check(
-    loaded: list[LoadedModel], output_format: str, fail_on: FailOn, mode: str
+    loaded: list[LoadedModel],
+    output_format: str,
+    fail_on: FailOn,
+    mode: str,
+    min_evidence: str | None,
 ) -> tuple[str, bool]:
     """The output and the verdict; no BDD outlives this call (``sys.exit`` keeps the
     caller's frame alive, and BDD nodes freed after their manager make ``dd`` complain)."""
     run = CheckRun(
-        models=tuple(assess_loaded(model, mode, ()) for model in loaded),
+        models=tuple(assess_loaded(model, mode, (), min_evidence=min_evidence) for model in loaded),
         fail_on=fail_on,
     )
     return WRITERS[output_format](run), run.failed

@@ -23,6 +23,7 @@ from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
 from threatmodel.engine.space import Mode, SettingsError, parse_assignment
 from threatmodel.load.diagnostics import Diagnostic, ModelError, visible
 from threatmodel.load.loader import LoadedModel
+from threatmodel.load.model import Evidence
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -102,6 +103,22 @@ def output_option(
     )
 
 
+def min_evidence_option(function: F) -> F:
+    """``--min-evidence TIER``: count only derivations at that tier or stronger."""
+    return click.option(
+        "--min-evidence",
+        type=click.Choice([tier.value for tier in Evidence]),
+        default=None,
+        help="Count only derivations whose every step has at least this evidence "
+        "(established, documented, analysed, inferred, unsourced); default: every derivation.",
+    )(function)
+
+
+def evidence_tier(value: str | None) -> Evidence | None:
+    """The ``--min-evidence`` value as a tier."""
+    return None if value is None else Evidence(value)
+
+
 def set_options(function: F) -> F:
     """``--set`` and ``--assumptions``, shared by the commands that analyse one setting space."""
     function = assumptions_option(function)
@@ -138,9 +155,10 @@ def assess_loaded(
     mode: str,
     assignments: Sequence[str],
     max_settings: int = DEFAULT_MAX_SETTINGS,
+    min_evidence: str | None = None,
 ) -> Assessment:
     """Assess a loaded model; a usage error (exit 2) for impossible ``--set`` pins."""
-    return _with_progress(assess, loaded, mode, assignments, max_settings)
+    return _with_progress(assess, loaded, mode, assignments, max_settings, min_evidence)
 
 
 def _with_progress(
@@ -149,11 +167,13 @@ def _with_progress(
     mode: str,
     assignments: Sequence[str],
     max_settings: int,
+    min_evidence: str | None,
 ) -> R:
     pins = overrides(assignments)
     progress = Progress("analysing")
+    tier = evidence_tier(min_evidence)
     try:
-        return run(loaded, Mode(mode), pins, max_settings, progress)
+        return run(loaded, Mode(mode), pins, max_settings, progress, min_evidence=tier)
     except SettingsError as exc:
         problem = str(exc)
     finally:
@@ -163,18 +183,25 @@ def _with_progress(
     raise click.BadParameter(problem, param_hint="--set")
 
 
-def run_analysis(path: str, mode: str, assignments: Sequence[str]) -> Analysis:
+def run_analysis(
+    path: str, mode: str, assignments: Sequence[str], min_evidence: str | None = None
+) -> Analysis:
     """Load and analyse a model without judging it (``explain``, ``render``)."""
     overrides(assignments)  # report malformed --set before reading the model
-    return _with_progress(analyze, load_or_exit(path), mode, assignments, DEFAULT_MAX_SETTINGS)
+    loaded = load_or_exit(path)
+    return _with_progress(analyze, loaded, mode, assignments, DEFAULT_MAX_SETTINGS, min_evidence)
 
 
 def run_assessment(
-    path: str, mode: str, assignments: Sequence[str], max_settings: int = DEFAULT_MAX_SETTINGS
+    path: str,
+    mode: str,
+    assignments: Sequence[str],
+    max_settings: int = DEFAULT_MAX_SETTINGS,
+    min_evidence: str | None = None,
 ) -> Assessment:
     """Load and assess a model, exiting 2 on invalid input."""
     overrides(assignments)  # report malformed --set before reading the model
-    return assess_loaded(load_or_exit(path), mode, assignments, max_settings)
+    return assess_loaded(load_or_exit(path), mode, assignments, max_settings, min_evidence)
 
 
 def emit(text: str, output: str | None) -> None:

@@ -11,6 +11,7 @@ from threatmodel.cli.options import (
     EPILOG,
     EXIT_INVALID,
     emit,
+    min_evidence_option,
     output_option,
     run_assessment,
     say,
@@ -31,12 +32,15 @@ from threatmodel.report.html import write
     help_text="Write the report to FILE.html (-: standard output).",
 )
 @set_options
-def report(model: str, output: str, assignments: tuple[str, ...], mode: str) -> None:
+@min_evidence_option
+def report(
+    model: str, output: str, assignments: tuple[str, ...], mode: str, min_evidence: str | None
+) -> None:
     """Write one self-contained HTML file: flip toggles and see who reads what, with
     witnesses, a diagram that follows the setting, expectations, findings and toggle
     impact."""
     refuse_overwriting_inputs(output, [model])
-    assessment = run_assessment(model, mode, assignments)
+    assessment = run_assessment(model, mode, assignments, min_evidence=min_evidence)
     try:
         diagram = report_svg(assessment.analysis)
     except RenderError as exc:

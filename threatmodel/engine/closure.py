@@ -1,9 +1,15 @@
-"""The closure of one setting: every fact, each with a derivation of fewest rule applications.
+"""The closure of one setting: every fact, its evidence, and a derivation attaining it.
 
-This is Knuth's generalisation of Dijkstra's algorithm to derivations: a fact's cost is one
-plus the costs of its premises (the number of rule applications in its derivation tree), and
-facts are finalised in order of cost, so the first derivation to reach a fact is a smallest
-one.  Among derivations of equal size the one with the smallest ``(fact, rule, element,
+This is Knuth's generalisation of Dijkstra's algorithm to derivations.  A derivation's value
+is the pair (tier, cost): its tier is the weakest evidence rank among its steps
+(:mod:`threatmodel.engine.evidence`), its cost the number of rule applications in its tree.
+A step's value is computed from its premises' values (the largest tier, one plus the sum of
+costs), and never precedes any premise's value in lexicographic order, so these are
+superior functions and facts can be finalised in order of value: the first derivation to
+reach a fact attains the strongest tier of any derivation of it (a max-min or widest-path
+fixpoint), and is the smallest one built from its premises' own chosen derivations.  When
+every element has the same evidence, this is the derivation of fewest rule applications.
+Among derivations of equal value the one with the smallest ``(fact, rule, element,
 premises)`` wins, so the result never depends on iteration order.  Each fact is finalised
 once and each rule application is tried once per premise, so the work is linear in the size
 of the rule index, times a logarithm for the heap.
@@ -22,12 +28,14 @@ from threatmodel.load.model import Level
 
 @dataclass(frozen=True)
 class Closure:
-    """All facts of one setting and a minimal derivation of each."""
+    """All facts of one setting, their evidence, and a witness of each."""
 
     steps: Mapping[Fact, Step]
-    """The step that derives each fact in its minimal derivation."""
+    """The step that derives each fact in its witness."""
     costs: Mapping[Fact, int]
-    """Number of rule applications in each fact's minimal derivation."""
+    """Number of rule applications in each fact's witness."""
+    tiers: Mapping[Fact, int]
+    """Evidence rank of each fact: the strongest among its derivations (0: established)."""
     readers: Mapping[str, set[str]]
     """Datum → parties that read it in plaintext."""
     sealed: Mapping[str, set[str]]
@@ -46,19 +54,20 @@ class Closure:
         return sorted(self.readers.get(datum, ())), sorted(self.sealed.get(datum, ()))
 
     def strongest_fact(self, party: str, datum: str) -> Fact | None:
-        """The fact behind ``party``'s level: plaintext, else the cheapest ciphertext."""
+        """The fact behind ``party``'s level: plaintext, else the ciphertext with the
+        strongest evidence, then the cheapest."""
         fact = plain(party, datum)
         if fact in self.costs:
             return fact
         candidates = [
-            (cost, f)
+            (self.tiers[f], cost, f)
             for f, cost in self.costs.items()
             if f[0] == CIPHER and f[1] == party and f[2] == datum
         ]
-        return min(candidates)[1] if candidates else None
+        return min(candidates)[2] if candidates else None
 
     def derivation(self, fact: Fact) -> list[Step]:
-        """The minimal derivation of ``fact`` as steps in post-order (premises first).
+        """The witness of ``fact`` as steps in post-order (premises first).
 
         Sub-derivations shared by several premises are listed once.
         """
@@ -82,9 +91,10 @@ class Closure:
 def close(problem: Problem, active: frozenset[str]) -> Closure:
     """The least fixpoint of the rules with the flows and accesses in ``active``."""
     costs: dict[Fact, int] = {}
+    tiers: dict[Fact, int] = {}
     steps: dict[Fact, Step] = {}
     ciphers: dict[tuple[str, str], list[str]] = defaultdict(list)
-    heap: list[tuple[int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
+    heap: list[tuple[int, int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
     sequence = 0
 
     def ciphers_under(party: str, key: str) -> list[str]:
@@ -92,12 +102,13 @@ def close(problem: Problem, active: frozenset[str]) -> Closure:
 
     for step in problem.initial():
         sequence += 1
-        heapq.heappush(heap, (1, step.conclusion, step.order(), sequence, step))
+        heapq.heappush(heap, (step.tier, 1, step.conclusion, step.order(), sequence, step))
     while heap:
-        cost, fact, _, _, step = heapq.heappop(heap)
+        tier, cost, fact, _, _, step = heapq.heappop(heap)
         if fact in costs:
             continue
         costs[fact] = cost
+        tiers[fact] = tier
         steps[fact] = step
         if fact[0] == CIPHER:
             ciphers[(fact[1], fact[3])].append(fact[2])
@@ -107,17 +118,22 @@ def close(problem: Problem, active: frozenset[str]) -> Closure:
             if follow.guard is not None and follow.guard not in active:
                 continue
             total = 1
+            weakest = follow.tier
             for premise in follow.premises:
                 premise_cost = costs.get(premise)
                 if premise_cost is None:
                     break
                 total += premise_cost
+                weakest = max(weakest, tiers[premise])
             else:
                 sequence += 1
-                heapq.heappush(heap, (total, follow.conclusion, follow.order(), sequence, follow))
+                heapq.heappush(
+                    heap,
+                    (weakest, total, follow.conclusion, follow.order(), sequence, follow),
+                )
     readers: dict[str, set[str]] = defaultdict(set)
     holders: dict[str, set[str]] = defaultdict(set)
     for fact in costs:
         (readers if fact[0] == PLAIN else holders)[fact[2]].add(fact[1])
     sealed = {datum: parties - readers.get(datum, set()) for datum, parties in holders.items()}
-    return Closure(steps=steps, costs=costs, readers=dict(readers), sealed=sealed)
+    return Closure(steps=steps, costs=costs, tiers=tiers, readers=dict(readers), sealed=sealed)

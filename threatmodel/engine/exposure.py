@@ -26,7 +26,7 @@ from threatmodel.engine.pool import POOL, Pool, coalition_name, fixed_pool
 from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_space
 from threatmodel.engine.symbolic import Conditions, solve
 from threatmodel.load.loader import LoadedModel
-from threatmodel.load.model import Level, Model
+from threatmodel.load.model import Evidence, Level, Model
 
 DEFAULT_MAX_SETTINGS = 4096
 
@@ -153,6 +153,11 @@ class Analysis:
         """The model analysed."""
         return self.loaded.model
 
+    @property
+    def min_evidence(self) -> Evidence | None:
+        """The weakest evidence counted (``--min-evidence``); ``None``: every derivation."""
+        return self.problem.min_evidence
+
     def result_for(self, setting: Mapping[str, bool]) -> SettingResult:
         """The analysis of any allowed setting (computed on demand)."""
         return self.evaluator(dict(setting))
@@ -180,6 +185,27 @@ def change_texts(changes: Iterable[Change]) -> list[str]:
             grouped.items(), key=lambda item: (item[0][0], -item[0][1].rank, -item[0][2].rank)
         )
     ]
+
+
+def graded_conditions(analysis: Analysis) -> dict[Evidence, Conditions]:
+    """For each tier stronger than the weakest counted, the conditions counting only the
+    derivations at that tier or stronger (the analysis' own conditions count the rest)."""
+    weakest = analysis.min_evidence or Evidence.UNSOURCED
+    graph = analysis.problem.graph
+    graded: dict[Evidence, Conditions] = {}
+    for tier in Evidence:
+        if tier.rank >= weakest.rank:
+            break
+        problem = Problem(analysis.model, graph, tier)
+        conditions = analysis.conditions
+        graded[tier] = solve(problem, analysis.space, conditions.bdd, conditions.allowed)
+    return graded
+
+
+def level_evidence(closure: Closure, party: str, datum: str) -> Evidence | None:
+    """The evidence of the fact behind ``party``'s level for ``datum`` (``None`` at none)."""
+    fact = closure.strongest_fact(party, datum)
+    return None if fact is None else Evidence.of_rank(closure.tiers[fact])
 
 
 def example_setting(analysis: Analysis, function: Function) -> Setting | None:
@@ -268,11 +294,13 @@ def analyze(
     progress: Callable[[int], None] | None = None,
     *,
     bdd: Bdd | None = None,
+    min_evidence: Evidence | None = None,
 ) -> Analysis:
     """Analyse a loaded model; raise :class:`SettingsError` for impossible ``--set`` pins.
 
     ``bdd``: a manager to build the conditions in (its variables are declared in it), so
-    that two analyses can be compared; by default a fresh one.
+    that two analyses can be compared; by default a fresh one.  ``min_evidence``: count
+    only derivations at that evidence tier or stronger.
 
     Examples
     --------
@@ -287,7 +315,7 @@ def analyze(
     """
     model = loaded.model
     space = make_space(model, mode, overrides)
-    problem = Problem(model, build_graph(model))
+    problem = Problem(model, build_graph(model), min_evidence)
     if bdd is None:
         bdd = space.bdd()
     else:

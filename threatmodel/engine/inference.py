@@ -18,9 +18,10 @@ from enum import IntEnum
 
 import networkx as nx
 
+from threatmodel.engine.evidence import ESTABLISHED, ElementTiers
 from threatmodel.engine.graph import EdgeKind
 from threatmodel.load.expr import And, Const, Expression, Name, Node, Not
-from threatmodel.load.model import Model, ProtectionLevel
+from threatmodel.load.model import Evidence, Model, ProtectionLevel
 
 Fact = tuple[str, ...]
 PLAIN = "plain"
@@ -80,6 +81,8 @@ class Step:
     premises: tuple[Fact, ...]
     guard: str | None
     """Flow or access that must be active; ``None`` for unconditional rules."""
+    tier: int = ESTABLISHED
+    """Evidence rank of the elements it uses (:mod:`threatmodel.engine.evidence`)."""
 
     def order(self) -> tuple[int, str, tuple[Fact, ...]]:
         """Deterministic tie-break between derivations of the same size."""
@@ -92,6 +95,7 @@ class _Send:
     receiver: str
     level: ProtectionLevel
     key: str | None
+    tier: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,7 @@ class _Grant:
     access: str
     party: str
     scope: frozenset[str] | None
+    tier: int
 
 
 @dataclass(frozen=True)
@@ -115,11 +120,20 @@ class Guard:
 
 
 class Problem:
-    """The model compiled for the closure: the rules indexed by premise."""
+    """The model compiled for the closure: the rules indexed by premise.
 
-    def __init__(self, model: Model, graph: nx.MultiDiGraph) -> None:
+    With ``min_evidence``, the rule applications whose elements are weaker than that tier
+    are left out, so that both engines count only derivations at that tier or stronger.
+    """
+
+    def __init__(
+        self, model: Model, graph: nx.MultiDiGraph, min_evidence: Evidence | None = None
+    ) -> None:
         self.model = model
         self.graph = graph
+        self.min_evidence = min_evidence
+        self._weakest = Evidence.UNSOURCED.rank if min_evidence is None else min_evidence.rank
+        self.tiers = ElementTiers(model)
         self.parties: list[str] = sorted(model.parties)
         self.data: list[str] = model.datum_ids()
         self.keys: frozenset[str] = frozenset(model.keys)
@@ -133,25 +147,36 @@ class Problem:
         self._index(model, graph)
 
     def _index(self, model: Model, graph: nx.MultiDiGraph) -> None:
+        tiers = self.tiers
         for sender, receiver, element, attributes in graph.edges(keys=True, data=True):
             kind = attributes["kind"]
             if kind is EdgeKind.ACCESS:
                 access = model.access[element]
                 scope = None if access.data is None else frozenset(access.data)
-                self._grants[sender].append(_Grant(element, receiver, scope))
+                tier = max(tiers.access[element], tiers.parties[sender])
                 self.guards[element] = Guard(access.when, model.parties[sender].retains)
+                if tier <= self._weakest:
+                    self._grants[sender].append(_Grant(element, receiver, scope, tier))
                 continue
             flow_id = attributes["element"]
             flow = model.flows[flow_id]
             protection = flow.protection
-            send = _Send(flow_id, receiver, protection.level, protection.key)
+            tier = tiers.flows[flow_id]
+            if kind is EdgeKind.OBSERVE:
+                tier = max(tier, tiers.parties[receiver])
+            send = _Send(flow_id, receiver, protection.level, protection.key, tier)
             table = self._sends if kind is EdgeKind.FLOW else self._observes
             if kind is EdgeKind.OBSERVE and protection.level is ProtectionLevel.TRANSPORT:
                 continue
+            self.guards[flow_id] = Guard(flow.when)
+            if tier > self._weakest:
+                continue
             for datum in dict.fromkeys(flow.data):
                 table[(sender, datum)].append(send)
-            self.guards[flow_id] = Guard(flow.when)
         for datum_id, entry in sorted(model.data.items()):
+            if tiers.data[datum_id] > self._weakest:
+                self._origins[datum_id] = frozenset()
+                continue
             self._origins[datum_id] = frozenset(entry.origin)
             inputs = tuple(dict.fromkeys(entry.derived_from))
             if inputs:
@@ -198,11 +223,15 @@ class Problem:
         for datum_id in sorted(self.model.data):
             if datum_id in self._inputs:
                 continue
+            tier = self.tiers.data[datum_id]
             for party in sorted(self._origins[datum_id]):
-                yield Step(Rule.ORIGIN, datum_id, plain(party, datum_id), (), None)
+                yield Step(Rule.ORIGIN, datum_id, plain(party, datum_id), (), None, tier)
         for key_id in sorted(self.model.keys):
+            tier = self.tiers.data[key_id]
+            if tier > self._weakest:
+                continue
             for party in sorted(set(self.model.keys[key_id].holders)):
-                yield Step(Rule.KEY, key_id, plain(party, key_id), (), None)
+                yield Step(Rule.KEY, key_id, plain(party, key_id), (), None, tier)
 
     def consequences(
         self, fact: Fact, ciphers_under: Callable[[str, str], Iterable[str]]
@@ -229,24 +258,28 @@ class Problem:
             if send.level is ProtectionLevel.END_TO_END:
                 assert send.key is not None
                 conclusion = cipher(send.receiver, datum, send.key)
-                yield Step(Rule.SEAL, send.flow, conclusion, premises, send.flow)
+                yield Step(Rule.SEAL, send.flow, conclusion, premises, send.flow, send.tier)
             else:
-                yield Step(Rule.SEND, send.flow, plain(send.receiver, datum), premises, send.flow)
+                conclusion = plain(send.receiver, datum)
+                yield Step(Rule.SEND, send.flow, conclusion, premises, send.flow, send.tier)
         for seen in self._observes.get((party, datum), ()):
             if seen.level is ProtectionLevel.END_TO_END:
                 assert seen.key is not None
                 conclusion = cipher(seen.receiver, datum, seen.key)
             else:
                 conclusion = plain(seen.receiver, datum)
-            yield Step(Rule.OBSERVE, seen.flow, conclusion, premises, seen.flow)
+            yield Step(Rule.OBSERVE, seen.flow, conclusion, premises, seen.flow, seen.tier)
         for grant in self._grants.get(party, ()):
             if grant.scope is None or datum in grant.scope:
                 conclusion = plain(grant.party, datum)
-                yield Step(Rule.ACCESS, grant.access, conclusion, premises, grant.access)
+                yield Step(
+                    Rule.ACCESS, grant.access, conclusion, premises, grant.access, grant.tier
+                )
         for derived in self._derived_by_input.get(datum, ()):
             if party in self._origins[derived]:
                 inputs = tuple(plain(party, item) for item in self._inputs[derived])
-                yield Step(Rule.ORIGIN, derived, plain(party, derived), inputs, None)
+                tier = self.tiers.data[derived]
+                yield Step(Rule.ORIGIN, derived, plain(party, derived), inputs, None, tier)
         if datum in self.keys:
             for sealed in sorted(ciphers_under(party, datum)):
                 sealed_fact = cipher(party, sealed, datum)
@@ -256,13 +289,14 @@ class Problem:
         premises = (fact,)
         for send in self._sends.get((party, datum), ()):
             conclusion = cipher(send.receiver, datum, key)
-            yield Step(Rule.RELAY, send.flow, conclusion, premises, send.flow)
+            yield Step(Rule.RELAY, send.flow, conclusion, premises, send.flow, send.tier)
         for seen in self._observes.get((party, datum), ()):
-            yield Step(
-                Rule.OBSERVE, seen.flow, cipher(seen.receiver, datum, key), premises, seen.flow
-            )
+            conclusion = cipher(seen.receiver, datum, key)
+            yield Step(Rule.OBSERVE, seen.flow, conclusion, premises, seen.flow, seen.tier)
         for grant in self._grants.get(party, ()):
             if grant.scope is None or datum in grant.scope:
                 conclusion = cipher(grant.party, datum, key)
-                yield Step(Rule.ACCESS, grant.access, conclusion, premises, grant.access)
+                yield Step(
+                    Rule.ACCESS, grant.access, conclusion, premises, grant.access, grant.tier
+                )
         yield Step(Rule.OPEN, key, plain(party, datum), (fact, plain(party, key)), None)

@@ -121,15 +121,16 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
 
     ``problem`` is a :func:`pooled_problem` with (at least) these members; ``base`` is the
     closure of the model without the pool in the setting.  Only the pool's facts are
-    derived, from the members' facts in ``base``, with derivations of fewest rule
-    applications as in :func:`threatmodel.engine.closure.close` (the pool is a sink, so the
-    other facts and their costs do not change).
+    derived, from the members' facts in ``base``, with derivations ranked by (evidence tier,
+    rule applications) as in :func:`threatmodel.engine.closure.close` (the pool is a sink, so
+    the other facts and their ranks do not change).
     """
     wanted = {pool_flow(member) for member in members}
     costs: dict[Fact, int] = {}
+    tiers: dict[Fact, int] = {}
     steps: dict[Fact, Step] = {}
     ciphers: dict[tuple[str, str], list[str]] = {}
-    heap: list[tuple[int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
+    heap: list[tuple[int, int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
     sequence = 0
 
     def ciphers_under(party: str, key: str) -> list[str]:
@@ -138,6 +139,9 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
     def cost_of(fact: Fact) -> int | None:
         return costs.get(fact) if fact[1] == POOL else base.costs.get(fact)
 
+    def tier_of(fact: Fact) -> int:
+        return tiers[fact] if fact[1] == POOL else base.tiers[fact]
+
     def push(step: Step) -> None:
         nonlocal sequence
         if step.conclusion[1] != POOL or step.conclusion in costs:
@@ -145,13 +149,15 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
         if step.guard is not None and step.guard not in wanted:
             return
         total = 1
+        weakest = step.tier
         for premise in step.premises:
             premise_cost = cost_of(premise)
             if premise_cost is None:
                 return
             total += premise_cost
+            weakest = max(weakest, tier_of(premise))
         sequence += 1
-        heapq.heappush(heap, (total, step.conclusion, step.order(), sequence, step))
+        heapq.heappush(heap, (weakest, total, step.conclusion, step.order(), sequence, step))
 
     member_set = set(members)
     for fact in base.costs:
@@ -159,10 +165,11 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
             for step in problem.consequences(fact, ciphers_under):
                 push(step)
     while heap:
-        cost, fact, _, _, step = heapq.heappop(heap)
+        tier, cost, fact, _, _, step = heapq.heappop(heap)
         if fact in costs:
             continue
         costs[fact] = cost
+        tiers[fact] = tier
         steps[fact] = step
         if fact[0] == CIPHER:
             ciphers.setdefault((fact[1], fact[3]), []).append(fact[2])
@@ -180,6 +187,7 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
     return Closure(
         steps=ChainMap(steps, cast("MutableMapping[Fact, Step]", base.steps)),
         costs=ChainMap(costs, cast("MutableMapping[Fact, int]", base.costs)),
+        tiers=ChainMap(tiers, cast("MutableMapping[Fact, int]", base.tiers)),
         readers=readers,
         sealed=sealed,
     )

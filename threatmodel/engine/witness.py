@@ -1,4 +1,5 @@
-"""Witnesses in words: one phrase per rule application, chains joined by arrows.
+"""Witnesses in words: one phrase per rule application, chains joined by arrows, and the
+evidence each step rests on.
 
 A derivation is mostly a chain (each step has one premise).  Steps with several premises —
 opening a ciphertext with a key (R6), deriving a datum from its inputs (R1) — start a chain
@@ -7,12 +8,15 @@ and list their premises' chains underneath, so the text form is the derivation t
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from threatmodel.engine.closure import Closure
+from threatmodel.engine.evidence import element_tier
 from threatmodel.engine.inference import Fact, Rule, Step
 from threatmodel.engine.pool import is_pool_step
-from threatmodel.load.model import AccessKind, Model
+from threatmodel.load.model import AccessKind, Evidence, Graded, Model
 
 _ACCESS_PHRASES = {
     AccessKind.COMPEL: "{party} compels {source}",
@@ -110,3 +114,91 @@ def _premise_labels(step: Step) -> list[str]:
     if step.rule is Rule.OPEN:
         return ["ciphertext: ", "key: "]
     return [f"input {premise[2]}: " for premise in step.premises]
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A source behind an element: its id, title and evidence tier."""
+
+    source: str
+    title: str
+    tier: Evidence
+
+
+@dataclass(frozen=True)
+class Ground:
+    """An element a rule application rests on, with its evidence and sources."""
+
+    element: str
+    role: str
+    """What the step takes from the element: ``origin``, ``holders``, ``flow``,
+    ``observer``, ``access`` or ``retains``."""
+    tier: Evidence
+    stated: bool
+    """Whether the tier is the element's own ``evidence:`` rather than its sources'."""
+    sources: tuple[Cited, ...]
+
+
+@dataclass(frozen=True)
+class StepEvidence:
+    """One step of a witness with the evidence it rests on."""
+
+    phrase: str
+    tier: Evidence
+    grounds: tuple[Ground, ...]
+    """Nothing for R6 (opening a ciphertext is reasoning, not a claim)."""
+
+
+def step_evidence(model: Model, step: Step) -> StepEvidence:
+    """The evidence of one rule application, element by element."""
+    grounds: list[Ground] = []
+
+    def add(section: Mapping[str, Graded], element: str, role: str) -> None:
+        entry = section[element]
+        cited = tuple(
+            Cited(source, model.sources[source].title, model.sources[source].tier())
+            for source in entry.source
+        )
+        tier = element_tier(model, entry)
+        grounds.append(Ground(element, role, tier, entry.evidence is not None, cited))
+
+    rule = step.rule
+    if rule is Rule.ORIGIN:
+        add(model.data, step.element, "origin")
+    elif rule is Rule.KEY:
+        add(model.keys, step.element, "holders")
+    elif rule is Rule.ACCESS:
+        add(model.access, step.element, "access")
+        add(model.parties, model.access[step.element].from_, "retains")
+    elif rule is not Rule.OPEN:
+        add(model.flows, step.element, "flow")
+        if rule is Rule.OBSERVE:
+            add(model.parties, step.conclusion[1], "observer")
+    return StepEvidence(describe_step(model, step), Evidence.of_rank(step.tier), tuple(grounds))
+
+
+def derivation_evidence(model: Model, closure: Closure, fact: Fact) -> list[StepEvidence]:
+    """The evidence of each step of the derivation of ``fact``, premises first."""
+    return [step_evidence(model, step) for step in closure.derivation(fact)]
+
+
+def evidence_lines(steps: Iterable[StepEvidence], indent: int, width: int) -> list[str]:
+    """Each step's tier, then each element it rests on with its sources (id, tier, title)."""
+    lines: list[str] = []
+    pad = " " * indent
+    for step in steps:
+        lines.append(f"{pad}{step.phrase}: {step.tier.value}")
+        for ground in step.grounds:
+            how = "stated" if ground.stated else "no source" if not ground.sources else ""
+            detail = f"{ground.tier.value}, {how}" if how else ground.tier.value
+            lines.append(f"{pad}  {ground.element} ({ground.role}): {detail}")
+            for cited in ground.sources:
+                text = f"{cited.source} ({cited.tier.value}): {cited.title}"
+                lines += textwrap.wrap(
+                    text,
+                    width=width,
+                    initial_indent=pad + "    ",
+                    subsequent_indent=pad + "      ",
+                    break_on_hyphens=False,
+                )
+    return lines

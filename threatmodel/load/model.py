@@ -129,6 +129,43 @@ class Assurance(StrEnum):
     INFERENCE = "inference"
 
 
+class Evidence(StrEnum):
+    """How well the record supports a step or a conclusion, strongest first."""
+
+    ESTABLISHED = "established"
+    DOCUMENTED = "documented"
+    ANALYSED = "analysed"
+    INFERRED = "inferred"
+    UNSOURCED = "unsourced"
+
+    @property
+    def rank(self) -> int:
+        """0 for established down to 4 for unsourced: a larger rank is weaker evidence."""
+        return _EVIDENCE_RANK[self]
+
+    @classmethod
+    def of_rank(cls, rank: int) -> Evidence:
+        """The tier of a rank (see :attr:`rank`)."""
+        return _EVIDENCE_BY_RANK[rank]
+
+
+_EVIDENCE_BY_RANK = tuple(Evidence)
+_EVIDENCE_RANK = {tier: rank for rank, tier in enumerate(_EVIDENCE_BY_RANK)}
+
+ASSURANCE_EVIDENCE = {
+    Assurance.COURT_RECORD: Evidence.ESTABLISHED,
+    Assurance.OFFICIAL_RECORD: Evidence.ESTABLISHED,
+    Assurance.AUDITED: Evidence.ESTABLISHED,
+    Assurance.OBSERVED: Evidence.ESTABLISHED,
+    Assurance.ADMISSION: Evidence.ESTABLISHED,
+    Assurance.REPORTED: Evidence.DOCUMENTED,
+    Assurance.CLAIM: Evidence.DOCUMENTED,
+    Assurance.ANALYSIS: Evidence.ANALYSED,
+    Assurance.INFERENCE: Evidence.INFERRED,
+}
+"""The evidence tier of each source assurance (docs/format.md, "Evidence")."""
+
+
 # --------------------------------------------------------------------- references
 
 
@@ -420,6 +457,17 @@ class Element(_Strict):
     )
 
 
+class Graded(Element):
+    """An element that a derivation step uses, so that its evidence grades conclusions."""
+
+    evidence: Evidence | None = Field(
+        None,
+        description="Evidence tier of this element, for steps that need no source (a user "
+        "typing into their own app); default: the strongest tier among its sources, or "
+        "unsourced without any.",
+    )
+
+
 class Source(_Strict):
     """A citation that elements point to with ``source: [id]``."""
 
@@ -430,6 +478,20 @@ class Source(_Strict):
         None, description="How well the source establishes what it says."
     )
     description: str | None = Field(None, description="What the source says, in brief.")
+    evidence: Evidence | None = Field(
+        None,
+        description="Evidence tier of what the source supports, overriding the tier of its "
+        "assurance: established, documented, analysed, inferred or unsourced.",
+    )
+
+    def tier(self) -> Evidence:
+        """``evidence`` if given, else the tier of ``assurance``; a source without either
+        documents what it says."""
+        if self.evidence is not None:
+            return self.evidence
+        if self.assurance is None:
+            return Evidence.DOCUMENTED
+        return ASSURANCE_EVIDENCE[self.assurance]
 
 
 class Boundary(Element):
@@ -438,7 +500,7 @@ class Boundary(Element):
     parent: BoundaryRef | None = Field(None, description="Enclosing boundary, if any.")
 
 
-class Party(Element):
+class Party(Graded):
     """A principal that can hold data: a person, an app, a server, a store, an authority."""
 
     kind: PartyKind = Field(description="What the party is.")
@@ -475,7 +537,7 @@ class Constraint(Element):
     require: ExpressionField = Field(description="Must hold in every allowed setting.")
 
 
-class Datum(Element):
+class Datum(Graded):
     """A piece of data that parties may read."""
 
     origin: list[PartyRef] = Field(
@@ -490,7 +552,7 @@ class Datum(Element):
     )
 
 
-class Key(Element):
+class Key(Graded):
     """A cryptographic key; keys are data too: they can flow, be compelled, be seized."""
 
     holders: list[PartyRef] = Field(
@@ -501,7 +563,7 @@ class Key(Element):
     )
 
 
-class Flow(Element):
+class Flow(Graded):
     """Data sent from one party to another."""
 
     from_: PartyRef = Field(alias="from", description="Sending party.")
@@ -516,7 +578,7 @@ class Flow(Element):
     )
 
 
-class Access(Element):
+class Access(Graded):
     """A way of obtaining data other than being sent it: compelled, seized, breached, shared."""
 
     party: PartyRef = Field(description="Party that obtains the data.")

@@ -3,7 +3,8 @@
 A *way* is one product of the minimal sum of products of the party's condition for a level;
 for each, the allowed setting nearest to the default setting that satisfies it is analysed
 and the derivation of the party's fact there is the witness.  Ways with identical witnesses
-are shown once.
+are shown once.  Each way carries the evidence of its fact (the witness attains it) and of
+every step, with the sources behind each.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from threatmodel.engine import sop
 from threatmodel.engine.exposure import Analysis, example_setting
 from threatmodel.engine.inference import Step
 from threatmodel.engine.space import Setting
-from threatmodel.engine.witness import witness_steps, witness_text
-from threatmodel.load.model import Level
+from threatmodel.engine.witness import StepEvidence, derivation_evidence, witness_text
+from threatmodel.load.model import Evidence, Level
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Way:
     lines: tuple[str, ...]
     path: tuple[Step, ...] = ()
     """The rule applications behind ``steps``, one for one."""
+    evidence: Evidence = Evidence.UNSOURCED
+    """The evidence of the fact: the weakest step of the witness, the strongest of any
+    derivation."""
+    grounds: tuple[StepEvidence, ...] = ()
+    """Each step of the witness with its evidence and sources."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,13 @@ def explain(analysis: Analysis, party: str, datum: str) -> Explanation:
             if fact is None:
                 continue
             path = tuple(result.closure.derivation(fact))
-            steps = tuple(witness_steps(analysis.model, result.closure, fact))
+            grounds = tuple(derivation_evidence(analysis.model, result.closure, fact))
+            steps = tuple(step.phrase for step in grounds)
             if steps in seen:
                 continue
             seen.add(steps)
             lines = tuple(witness_text(analysis.model, result.closure, fact))
             condition = sop.format_cover([cube]) if cube else "always"
-            ways.append(Way(level, condition, setting, steps, lines, path))
+            evidence = Evidence.of_rank(result.closure.tiers[fact])
+            ways.append(Way(level, condition, setting, steps, lines, path, evidence, grounds))
     return Explanation(party, datum, texts, tuple(ways))

@@ -18,13 +18,13 @@ from importlib import resources
 from typing import Any
 
 from threatmodel.assessment import Assessment
-from threatmodel.engine.exposure import Analysis, change_texts
+from threatmodel.engine.exposure import Analysis, change_texts, graded_conditions
 from threatmodel.engine.inference import Rule, Step
 from threatmodel.load.expr import to_text
-from threatmodel.load.model import Model, Status
+from threatmodel.load.model import Evidence, Model, Status
 from threatmodel.queries.explain import explain
 from threatmodel.report.encode import JSON_ESCAPES
-from threatmodel.report.views import count_text, expectation_reports
+from threatmodel.report.views import count_text, expectation_reports, is_graded
 
 MAX_EXPLAINED_PAIRS = 400
 """Most (party, datum) pairs whose witnesses are embedded; larger models omit them."""
@@ -196,6 +196,9 @@ def _document(assessment: Assessment, diagram: bool) -> dict[str, Any]:
         ],
         "ways": _ways(analysis, pairs) if len(pairs) <= MAX_EXPLAINED_PAIRS else {},
         "ways_omitted": len(pairs) > MAX_EXPLAINED_PAIRS,
+        "tiers": _tiers(analysis, pairs) if is_graded(model) else {},
+        "graded": is_graded(model),
+        "weakest": (analysis.min_evidence or Evidence.UNSOURCED).value,
     }
 
 
@@ -247,8 +250,10 @@ def _ways(analysis: Analysis, pairs: list[tuple[str, str]]) -> dict[str, list[di
                 "level": way.level.value,
                 "condition": way.condition,
                 "setting": way.setting,
+                "evidence": way.evidence.value,
                 "steps": [
-                    _step(model, step, text) for step, text in zip(way.path, way.steps, strict=True)
+                    {**_step(model, step, ground.phrase), "evidence": ground.tier.value}
+                    for step, ground in zip(way.path, way.grounds, strict=True)
                 ],
             }
             for way in explanation.ways
@@ -274,6 +279,25 @@ _NO_DIAGRAM = (
     '<p class="note">The diagram is left out for models of this size; '
     "<code>threatmodel render</code> draws overviews and one diagram per boundary.</p>"
 )
+
+
+def _tiers(analysis: Analysis, pairs: list[tuple[str, str]]) -> dict[str, list[list[str]]]:
+    """``party/datum`` → [tier, plaintext condition, ciphertext condition] for each tier
+    stronger than the weakest counted: where the party gets that level from derivations at
+    that tier or stronger, so that the page shows each cell's tier in any setting."""
+    graded = graded_conditions(analysis)
+    tiers: dict[str, list[list[str]]] = {}
+    for party, datum in sorted(pairs):
+        rows = []
+        for tier, conditions in graded.items():
+            false = conditions.bdd.false
+            plaintext = conditions.plain.get((party, datum), false)
+            sealed = conditions.sealed.get((party, datum), false)
+            texts = [analysis.condition_text(f) for f in (plaintext, sealed)]
+            rows.append([tier.value, *texts])
+        tiers[f"{party}/{datum}"] = rows
+    return tiers
+
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -311,7 +335,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <p class="legend"><span class="cell plaintext">plaintext</span>
 <span class="cell ciphertext">ciphertext only</span> <span class="cell none">—</span> never.
 <span class="cell changed">marked</span> differs from the setting compared with.
-Choose a cell for the ways it arises.</p>
+A tier after a level: how well the record supports it when it is not established
+(documented, analysed, inferred or unsourced). Choose a cell for the ways it arises.</p>
 <div class="scroll" id="matrix-scroll"><table id="matrix"></table></div>
 <div id="pages"></div>
 <div id="explanation" aria-live="polite" hidden></div>

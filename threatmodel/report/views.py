@@ -9,9 +9,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from threatmodel.engine.exposure import Analysis, SettingResult, example_setting
+from threatmodel.engine.exposure import (
+    Analysis,
+    SettingResult,
+    example_setting,
+    level_evidence,
+)
 from threatmodel.engine.witness import witness_steps, witness_text
-from threatmodel.load.model import Level
+from threatmodel.load.model import Evidence, Level, Model
+
+EVIDENCE_LEGEND = (
+    "(tier) after a party: how well the record supports that reading when it is not "
+    "established: documented, analysed, inferred or unsourced (weakest)."
+)
+"""One line explaining the tiers that readings carry (docs/format.md, "Evidence")."""
+UNGRADED_LEGEND = (
+    "No element of this model cites a source or states its evidence: every reading is "
+    "unsourced, and no tier is shown."
+)
+"""The legend of a model that grades nothing, where a tier after every reader says nothing."""
+
+
+def is_graded(model: Model) -> bool:
+    """Whether some element that steps use cites a source or states its evidence."""
+    sections = (model.parties, model.data, model.keys, model.flows, model.access)
+    return any(e.source or e.evidence is not None for s in sections for e in s.values())
+
+
+def evidence_legend(analysis: Analysis, shown: bool) -> str | None:
+    """The legend under the readers: tiers explained when ``shown``; for a model that
+    grades nothing, that nothing is graded; else none."""
+    if not is_graded(analysis.model):
+        return UNGRADED_LEGEND
+    return EVIDENCE_LEGEND if shown else None
+
+
+def tier_suffix(tier: Evidence | None) -> str:
+    """`` (inferred)`` for a reading that is not established, else nothing."""
+    if tier is None or tier is Evidence.ESTABLISHED:
+        return ""
+    return f" ({tier.value})"
 
 
 @dataclass(frozen=True)
@@ -21,6 +58,36 @@ class ConditionRow:
     parties: tuple[str, ...]
     plaintext: str
     ciphertext: str
+    evidence: tuple[Evidence | None, ...] = ()
+    """For each party, the evidence of its reading (see :func:`reading_evidence`)."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The parties, each followed by its tier when that is not established."""
+        return tuple(
+            party + tier_suffix(tier)
+            for party, tier in zip(self.parties, self.evidence, strict=True)
+        )
+
+
+def reading_evidence(analysis: Analysis, party: str, datum: str) -> Evidence | None:
+    """The evidence of ``party``'s most exposed level of ``datum``: in the default setting
+    when it has that level there, else in the allowed setting nearest to it where it has
+    (where its witness is shown); ``None`` when it never gets the datum."""
+    conditions = analysis.conditions
+    bdd = conditions.bdd
+    level = Level.PLAINTEXT
+    function = conditions.at_least(party, datum, level)
+    if function == bdd.false:
+        level = Level.CIPHERTEXT
+        function = conditions.at_least(party, datum, level)
+    result = analysis.default
+    if result.closure.level(party, datum).rank < level.rank:
+        setting = example_setting(analysis, function)
+        if setting is None:
+            return None
+        result = analysis.result_for(setting)
+    return level_evidence(result.closure, party, datum)
 
 
 def condition_rows(analysis: Analysis, datum: str) -> list[ConditionRow]:
@@ -31,7 +98,18 @@ def condition_rows(analysis: Analysis, datum: str) -> list[ConditionRow]:
         if key == ("never", "never"):
             continue
         groups.setdefault(key, []).append(party)
-    rows = [ConditionRow(tuple(parties), key[0], key[1]) for key, parties in groups.items()]
+    graded = is_graded(analysis.model)
+    rows = [
+        ConditionRow(
+            tuple(parties),
+            key[0],
+            key[1],
+            tuple(
+                reading_evidence(analysis, party, datum) if graded else None for party in parties
+            ),
+        )
+        for key, parties in groups.items()
+    ]
     rank = {"always": 0, "never": 2}
     rows.sort(key=lambda r: (rank.get(r.plaintext, 1), rank.get(r.ciphertext, 1), r.parties))
     return rows
@@ -105,7 +183,12 @@ def expectation_reports(analysis: Analysis) -> tuple[list[ViolationReport], list
     return violated, holding
 
 
-def exposure_cell(result: SettingResult, party: str, datum: str) -> str:
-    """``plaintext``, ``ciphertext`` or ``—`` for one cell of the matrix."""
+def exposure_cell(result: SettingResult, party: str, datum: str, *, graded: bool = True) -> str:
+    """``plaintext``, ``ciphertext`` or ``—`` for one cell of the matrix, followed by the
+    tier of that level when ``graded`` and it is not established (``plaintext (inferred)``)."""
     level = result.closure.level(party, datum)
-    return "—" if level is Level.NONE else level.value
+    if level is Level.NONE:
+        return "—"
+    if not graded:
+        return level.value
+    return level.value + tier_suffix(level_evidence(result.closure, party, datum))

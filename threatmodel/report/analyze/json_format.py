@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from threatmodel.assessment import Assessment
-from threatmodel.engine.exposure import Analysis, Change, Impact, SettingResult
+from threatmodel.engine.exposure import Analysis, Change, Impact, SettingResult, level_evidence
 from threatmodel.engine.witness import witness_steps
 from threatmodel.report.encode import json_text
 
 FORMAT = "threatmodel-analysis/1"
+FORMAT_VERSION = "1.1"
+"""Minor version of :data:`FORMAT`: 1.1 adds ``format_version``, ``min_evidence`` and each
+exposure's ``evidence``; a minor version only adds keys."""
 
 
 def write(assessment: Assessment, *, color: bool = False) -> str:
@@ -23,6 +26,8 @@ def document(assessment: Assessment) -> dict[str, Any]:
     space = analysis.space
     return {
         "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "min_evidence": None if analysis.min_evidence is None else analysis.min_evidence.value,
         "model": {"title": analysis.model.title, "path": analysis.loaded.path},
         "assumptions_mode": space.mode.value,
         "variables": list(space.variables),
@@ -56,7 +61,12 @@ def setting_document(analysis: Analysis, result: SettingResult) -> dict[str, Any
     exposure = {}
     for datum in analysis.problem.data:
         readers, sealed = closure.exposure(datum)
-        exposure[datum] = {"plaintext": readers, "ciphertext": sealed}
+        evidence = {}
+        for party in (*readers, *sealed):
+            tier = level_evidence(closure, party, datum)
+            assert tier is not None
+            evidence[party] = tier.value
+        exposure[datum] = {"plaintext": readers, "ciphertext": sealed, "evidence": evidence}
     labels = [
         scenario_id
         for scenario_id, scenario in analysis.scenarios.items()

@@ -13,8 +13,10 @@ from threatmodel.report import mdtext
 from threatmodel.report.views import (
     condition_rows,
     count_text,
+    evidence_legend,
     expectation_reports,
     exposure_cell,
+    is_graded,
     setting_text,
 )
 
@@ -43,15 +45,20 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
         out += ["| datum | parties | plaintext | ciphertext only |", "| --- | --- | --- | --- |"]
     else:
         out.append("The model has no data or keys.")
+    graded = False
     for datum in analysis.problem.data:
         rows = condition_rows(analysis, datum)
         if not rows:
             out.append(f"| `{datum}` | nobody ever has it | `never` | `never` |")
         for row in rows:
+            graded = graded or row.labels != row.parties
             out.append(
-                f"| `{datum}` | {', '.join(row.parties)} | {_code(row.plaintext)} "
+                f"| `{datum}` | {', '.join(row.labels)} | {_code(row.plaintext)} "
                 f"| {_code(row.ciphertext)} |"
             )
+    legend = evidence_legend(analysis, graded)
+    if legend is not None and analysis.problem.data:
+        out += ["", legend]
     out += ["", "## Default setting", "", f"`{setting_text(analysis, analysis.default.setting)}`"]
     if analysis.default_forced:
         forced = ", ".join(
@@ -63,7 +70,9 @@ def write(assessment: Assessment, *, color: bool = False) -> str:
         out += ["", "| party | " + " | ".join(f"`{d}`" for d in data) + " |"]
         out.append("| --- |" + " --- |" * len(data))
         for party in analysis.problem.parties:
-            cells = [exposure_cell(analysis.default, party, d) for d in data]
+            cells = [
+                exposure_cell(analysis.default, party, d, graded=is_graded(model)) for d in data
+            ]
             out.append(f"| {party} | " + " | ".join(cells) + " |")
     if analysis.impacts:
         out += ["", "## Toggle impact", "", "Each variable flipped from the default setting.", ""]

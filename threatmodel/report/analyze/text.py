@@ -24,8 +24,10 @@ from threatmodel.report.encode import plain_text
 from threatmodel.report.views import (
     condition_rows,
     count_text,
+    evidence_legend,
     expectation_reports,
     exposure_cell,
+    is_graded,
     setting_text,
 )
 
@@ -143,6 +145,7 @@ def _conditions(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     model = analysis.model
     if not analysis.problem.data:
         lines += ["  the model has no data or keys", ""]
+    graded = False
     for datum in analysis.problem.data:
         element = model.data.get(datum) or model.keys[datum]
         kind = "key" if datum in model.keys else "datum"
@@ -152,8 +155,12 @@ def _conditions(analysis: Analysis, style: dict[str, Style]) -> list[str]:
         if not rows:
             lines.append("  nobody ever has it")
         for row in rows:
-            lines += _condition_row(row.parties, row.plaintext, row.ciphertext, style)
+            lines += _condition_row(row.labels, row.plaintext, row.ciphertext, style)
+            graded = graded or row.labels != row.parties
         lines.append("")
+    legend = evidence_legend(analysis, graded)
+    if legend is not None and analysis.problem.data:
+        lines += [*_wrap(legend, 2, "  "), ""]
     return lines
 
 
@@ -202,7 +209,11 @@ def _matrix(analysis: Analysis, style: dict[str, Style]) -> list[str]:
     if not data or not parties:
         return [*lines, "  (no parties or no data to show)"]
     name_width = max([len("party"), *(len(p) for p in parties)])
-    widths = {d: max(len(d), len("ciphertext")) for d in data}
+    graded = is_graded(analysis.model)
+    texts = {(p, d): exposure_cell(result, p, d, graded=graded) for p in parties for d in data}
+    widths = {
+        d: max([len(d), len("ciphertext"), *(len(texts[p, d]) for p in parties)]) for d in data
+    }
     blocks: list[list[str]] = [[]]
     used = name_width + 2
     for datum in data:
@@ -219,7 +230,7 @@ def _matrix(analysis: Analysis, style: dict[str, Style]) -> list[str]:
         for party in parties:
             cells = []
             for datum in block:
-                cell = exposure_cell(result, party, datum).ljust(widths[datum])
+                cell = texts[party, datum].ljust(widths[datum])
                 level = result.closure.level(party, datum)
                 if level is Level.PLAINTEXT:
                     cell = style["plain"](cell)

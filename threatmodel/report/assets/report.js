@@ -236,11 +236,14 @@
       return test.table;
     }
     function levelOf(test, party, datum) { return table(test).get(party + "\u0000" + datum) || "none"; }
-    function evidenceText(value) {
-      if (value === undefined || value === null) return null;
-      if (typeof value === "string") return value;
-      if (typeof value === "object" && value.tier) return String(value.tier);
-      return JSON.stringify(value);
+    // The evidence tier of a cell in a setting: the strongest tier whose derivations alone
+    // give the party this level here (A.tiers lists each tier's conditions, strongest first).
+    function tierOf(test, party, datum, level) {
+      const graded = A.tiers[party + "/" + datum];
+      if (!graded || level === "none") return null;
+      const found = graded.find(([, plain, sealed]) => test(level === "plaintext" ? plain : sealed));
+      const tier = found ? found[0] : A.weakest;
+      return tier === "established" ? null : tier;
     }
 
     // ------------------------------------------------------------------ controls
@@ -423,12 +426,11 @@
       const level = levelOf(test, party, datum);
       const other = levelOf(testB, party, datum);
       const isSelected = Boolean(selected) && selected.party === party && selected.datum === datum;
-      const stamp = level + " " + other + " " + isSelected + " " + against;
+      const evidence = tierOf(test, party, datum, level);
+      const stamp = level + " " + other + " " + isSelected + " " + against + " " + evidence;
       if (cell.dataset.stamp === stamp) return;
       cell.dataset.stamp = stamp;
       const changed = other !== level;
-      const c = (A.conditions[datum] || {})[party];
-      const evidence = c ? evidenceText(c.evidence) : null;
       cell.className = "cell " + level + (changed ? " changed" : "") + (isSelected ? " selected" : "");
       cell.dataset.level = level;
       cell.setAttribute("aria-pressed", String(isSelected));
@@ -503,7 +505,7 @@
       [p, d].forEach(item => { if (item.description) box.append(el("p", {class: "desc"}, [item.title + ": " + item.description])); });
       if (p.boundary) box.append(el("p", {class: "desc"}, [p.title + " sits in " + (A.boundaries[p.boundary] || p.boundary) + "."]));
       const now = el("p", {class: "level-now"}, ["In this setting: ", el("strong", {}, [LEVEL_TEXT[level]]), "."]);
-      const evidence = c ? evidenceText(c.evidence) : null;
+      const evidence = tierOf(test, party, datum, level);
       if (evidence) now.append(" Evidence: " + evidence + ".");
       box.append(now);
       if (!c) { box.append(el("p", {}, [party + " gets " + datum + " in no allowed setting."])); return; }
@@ -523,6 +525,8 @@
         const item = el("div", {class: "way" + (holds ? " now" : "")});
         item.append(el("h4", {}, ["Way " + (k + 1) + ": " + LEVEL_TEXT[way.level] + " when ", code(way.condition),
           holds ? " (holds now)" : " (does not hold now)"]));
+        if (A.graded) item.append(el("p", {class: "evidence"}, ["Evidence of this way: " + way.evidence +
+          " (its weakest step)."]));
         if (holds) item.append(el("p", {}, ["Shown in this setting."]));
         else {
           const changes = names.filter(n => way.setting[n] !== current.setting[n]).map(n => n + "=" + way.setting[n]);
@@ -533,6 +537,7 @@
         const steps = el("ol", {class: "steps"});
         way.steps.forEach(step => {
           const li = el("li", {}, [step.text]);
+          if (A.graded && step.evidence !== "established") li.append(el("span", {class: "tier"}, [" (" + step.evidence + ")"]));
           const sources = sourcesOf(step.element).concat(step.element !== step.party ? sourcesOf(step.party) : []);
           if (sources.length) li.append(el("ul", {class: "sources"}, [...new Set(sources)].map(sourceItem)));
           steps.append(li);

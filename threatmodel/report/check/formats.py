@@ -1,8 +1,8 @@
 """``check --format text|json|sarif``: one writer per format, registered in :data:`WRITERS`.
 
-The text form is one ``PATH:LINE:COL: RULE SEVERITY: MESSAGE (when CONDITION)`` line per
-violated expectation and finding, at the element concerned, each followed by its witness
-and then a summary line per model and one for the run.
+The text form is one ``PATH:LINE:COL: RULE SEVERITY: MESSAGE (when CONDITION; evidence:
+TIER)`` line per violated expectation and finding, at the element concerned, each followed
+by its witness and then a summary line per model and one for the run.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ def _plural(count: int, word: str) -> str:
 
 
 def finding_line(path: str, finding: Finding) -> str:
-    """``PATH:LINE:COL: RULE SEVERITY: MESSAGE (when CONDITION)``."""
+    """``PATH:LINE:COL: RULE SEVERITY: MESSAGE (when CONDITION; evidence: TIER)``."""
     head = finding.elements[0] if finding.elements else None
     where = f"{path}:{head.line}:{head.column}" if head else f"{path}:1:1"
-    return f"{where}: {finding.rule} {finding.severity.value}: {finding.message} ({finding.when})"
+    rule = f"{finding.rule} {finding.severity.value}"
+    return f"{where}: {rule}: {finding.message} ({finding.qualifier})"
 
 
 def summary(model: Assessment, run: CheckRun) -> str:

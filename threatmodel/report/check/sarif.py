@@ -154,6 +154,8 @@ def result(uri: str, finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             "data": finding.datum,
         },
     }
+    if finding.evidence is not None:
+        document["properties"]["evidence"] = finding.evidence
     if others:
         document["relatedLocations"] = [
             {
