@@ -125,6 +125,8 @@ def check(analysis: Analysis) -> list[Finding]:
             used = [s.element for s in reversed(steps) if s.rule is inference.Rule.ACCESS]
             accesses = [a for a in dict.fromkeys(used) if a in by_authorities]
             through = and_list(_phrase(model, a) for a in accesses) or "an access"
+            if witness is not None and witness.skipped:
+                through += f" after {witness.skipped:,} more steps"
             findings.append(
                 make_finding(
                     analysis,

@@ -72,25 +72,36 @@ class Impact:
 
 
 class SettingEvaluator:
-    """Per-setting closures, shared between settings that activate the same elements."""
+    """Per-setting closures, shared between settings that activate the same elements.
+
+    Results are remembered per setting too: checks ask for the setting of each finding's
+    witness, mostly the same few settings, and finding the active elements takes time
+    linear in the model."""
 
     def __init__(self, space: Space, problem: Problem) -> None:
         self.space = space
         self.problem = problem
         self.cache: dict[frozenset[str], Closure] = {}
+        self.results: dict[tuple[bool, ...], SettingResult] = {}
 
     def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
         """The flows and accesses active in ``setting``."""
         return self.problem.active(self.space.environment(setting))
 
     def __call__(self, setting: Setting) -> SettingResult:
+        key = self.space.key(setting)
+        known = self.results.get(key)
+        if known is not None and known.setting == setting:
+            return known
         active = self.active(setting)
         closure = self.cache.get(active)
         if closure is None:
             closure = close(self.problem, active)
             self.cache[active] = closure
         violations = tuple(_violations(self.space, closure, setting))
-        return SettingResult(setting=setting, closure=closure, violations=violations)
+        result = SettingResult(setting=setting, closure=closure, violations=violations)
+        self.results[key] = result
+        return result
 
 
 class ConditionPrinter:

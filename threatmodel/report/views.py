@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from threatmodel.engine.exposure import Analysis, SettingResult, example_setting
-from threatmodel.engine.witness import witness_steps, witness_text
+from threatmodel.engine.witness import WITNESS_LIMIT, witness_steps, witness_text
 from threatmodel.load.model import Level
 
 
@@ -89,8 +89,8 @@ def expectation_reports(analysis: Analysis) -> tuple[list[ViolationReport], list
             if mine:
                 first = mine[0]
                 party = first.party
-                witness = tuple(witness_steps(model, example.closure, first.fact))
-                lines = tuple(witness_text(model, example.closure, first.fact))
+                witness = tuple(witness_steps(model, example.closure, first.fact, WITNESS_LIMIT))
+                lines = tuple(witness_text(model, example.closure, first.fact, limit=WITNESS_LIMIT))
         violated.append(
             ViolationReport(
                 expectation=expectation_id,

@@ -1,0 +1,111 @@
+"""Cost that stays proportional to the model: long chains print shortened witnesses (the
+full one stays available from ``explain``), and hostile conditions print bounded text.
+Sizes here are small; the figures are in ``benchmarks/``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import Run
+from threatmodel.engine.exposure import analyze
+from threatmodel.engine.inference import plain
+from threatmodel.engine.witness import WITNESS_LIMIT, derivation_items, witness_steps
+from threatmodel.load.loader import load_text
+
+
+def chain(parties: int, kind: str = "flows") -> str:
+    """Parties ``p0 → p1 → ...`` passing one personal datum on; with ``access``,
+    authorities each compelling the previous one."""
+    out = ["threatmodel: 1", "title: Chain", "parties:", "  p0: {kind: service}"]
+    if kind == "flows":
+        out += [f"  p{i}: {{kind: service}}" for i in range(1, parties)]
+        out += ["data:", "  d: {origin: [p0]}", "flows:"]
+        out += [f"  f{i}: {{from: p{i}, to: p{i + 1}, data: [d]}}" for i in range(parties - 1)]
+    else:
+        out += [f"  p{i}: {{kind: authority}}" for i in range(1, parties)]
+        out += ["data:", "  d: {origin: [p0]}", "access:"]
+        out += [f"  c{i}: {{party: p{i}, from: p{i - 1}, kind: compel}}" for i in range(1, parties)]
+    return "\n".join(out) + "\n"
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "chain.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_long_chain_keeps_its_first_and_last_steps_and_counts_the_rest(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    result = run_cli("check", write(tmp_path, chain(60)), "--format", "json")
+    findings = {f["party"]: f for f in json.loads(result.stdout)["models"][0]["findings"]}
+    witness = findings["p59"]["witness"]
+    assert witness[0] == "p0 originates d"
+    assert witness[1] == "… 49 more steps …"
+    assert witness[2:] == [f"f{i} (p{i} → p{i + 1}, none)" for i in range(49, 59)]
+    assert len(findings["p20"]["witness"]) == 21, "a chain this short is shown whole"
+
+
+def test_shortened_witnesses_keep_the_report_linear(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    short = run_cli("check", write(tmp_path, chain(100))).stdout
+    long = run_cli("check", write(tmp_path, chain(400))).stdout
+    assert "… 387 more steps …" in long
+    assert len(long) < 4.5 * len(short)
+
+
+def test_explain_prints_the_whole_chain(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    result = run_cli("explain", write(tmp_path, chain(60)), "--party", "p59", "--data", "d")
+    text = " ".join(line.strip() for line in result.stdout.splitlines())
+    assert "more steps" not in text
+    assert all(f"f{i} (p{i}" in text for i in range(59))
+
+
+def test_a_long_chain_of_compelled_authorities_names_the_last_accesses(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    result = run_cli("check", write(tmp_path, chain(40, "access")), "--format", "json")
+    (finding,) = [
+        f
+        for f in json.loads(result.stdout)["models"][0]["findings"]
+        if f["rule"] == "TM002" and f["party"] == "p39"
+    ]
+    assert finding["message"].startswith("p39 reads d in plaintext through c39 (compels p38), ")
+    assert finding["message"].endswith("and c30 (compels p29) after 29 more steps")
+    assert finding["elements"] == [f"c{i}" for i in range(39, 29, -1)]
+
+
+def test_shortened_derivations_agree_with_the_full_one_when_nothing_is_left_out() -> None:
+    text = """\
+threatmodel: 1
+title: Relay
+parties:
+  alice: {kind: person}
+  server: {kind: service}
+  bob: {kind: person}
+data: {msg: {origin: [alice]}}
+keys:
+  k: {holders: [alice]}
+flows:
+  up: {from: alice, to: server, data: [msg], protection: {end_to_end: k}}
+  down: {from: server, to: bob, data: [msg], protection: transport}
+  key: {from: alice, to: bob, data: [k]}
+"""
+    analysis = analyze(load_text(text, "m.yaml"))
+    closure = analysis.default.closure
+    fact = plain("bob", "msg")
+    assert derivation_items(closure, fact, WITNESS_LIMIT) == closure.derivation(fact)
+    assert witness_steps(analysis.model, closure, fact, 1) == witness_steps(
+        analysis.model, closure, fact
+    )
+
+
+def test_chain_starts_are_found_without_a_limit_on_depth() -> None:
+    analysis = analyze(load_text(chain(3000), "m.yaml"))
+    closure = analysis.default.closure
+    assert closure.chain_start(plain("p2999", "d")) == (plain("p0", "d"), 2999)
+    items = derivation_items(closure, plain("p2999", "d"), WITNESS_LIMIT)
+    assert len(items) == WITNESS_LIMIT + 2
