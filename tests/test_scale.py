@@ -8,7 +8,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run
+from threatmodel.engine import factored
+from threatmodel.engine.bdd import Bdd
 from threatmodel.engine.exposure import analyze
 from threatmodel.engine.inference import plain
 from threatmodel.engine.witness import WITNESS_LIMIT, derivation_items, witness_steps
@@ -109,3 +113,82 @@ def test_chain_starts_are_found_without_a_limit_on_depth() -> None:
     assert closure.chain_start(plain("p2999", "d")) == (plain("p0", "d"), 2999)
     items = derivation_items(closure, plain("p2999", "d"), WITNESS_LIMIT)
     assert len(items) == WITNESS_LIMIT + 2
+
+
+def xor_model(toggles: int) -> str:
+    """The datum reaches ``sink`` when an odd number of toggles is on: each toggle picks
+    whether the datum crosses between two parallel lines of parties."""
+    out = ["threatmodel: 1", "title: Exclusive or", "parties:"]
+    out += [f"  {side}{i}: {{kind: service}}" for i in range(toggles + 1) for side in "eo"]
+    out += ["  sink: {kind: service}", "toggles:"]
+    out += [f"  t{i}: {{default: false}}" for i in range(toggles)]
+    out += ["data:", "  d: {origin: [e0]}", "flows:"]
+    for i in range(toggles):
+        for side, other in (("e", "o"), ("o", "e")):
+            out.append(
+                f"  {side}{i}s: {{from: {side}{i}, to: {side}{i + 1}, data: [d], when: not t{i}}}"
+            )
+            out.append(
+                f"  {side}{i}x: {{from: {side}{i}, to: {other}{i + 1}, data: [d], when: t{i}}}"
+            )
+    out.append(f"  out: {{from: o{toggles}, to: sink, data: [d]}}")
+    return "\n".join(out) + "\n"
+
+
+def test_a_condition_with_too_many_products_is_printed_factored_and_exact() -> None:
+    analysis = analyze(load_text(xor_model(16), "m.yaml"))
+    xor = " xor ".join(f"t{i}" for i in range(16))
+    assert analysis.condition_texts["d"]["sink"]["plaintext"] == (
+        f"{xor} [factored form; its sum of products has 32,768 products]"
+    )
+    assert analysis.condition_texts["d"]["o2"]["plaintext"] == "(not t0 and t1) or (t0 and not t1)"
+    total = sum(
+        len(text)
+        for per_party in analysis.condition_texts["d"].values()
+        for text in per_party.values()
+    )
+    assert total < 60_000, "as a sum of products, sink's condition alone is 2 MB"
+
+
+def test_explain_shows_one_way_for_a_factored_condition(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    path = tmp_path / "xor.yaml"
+    path.write_text(xor_model(13), encoding="utf-8")
+    result = run_cli("explain", str(path), "--party", "sink", "--data", "d", "--format", "json")
+    document = json.loads(result.stdout)
+    xor = " xor ".join(f"t{i}" for i in range(13))
+    marked = f"{xor} [factored form; its sum of products has 4,096 products]"
+    assert document["conditions"]["plaintext"] == marked
+    assert [way["condition"] for way in document["ways"]] == [marked]
+
+
+def bdd_of(names: str) -> Bdd:
+    return Bdd(names.split(), "autoref")
+
+
+def test_factored_forms_name_each_shape_of_a_node() -> None:
+    bdd = bdd_of("a b c")
+    a, b, c = (bdd.var(name) for name in "abc")
+    assert factored.condition_text((bdd, a & (b | c))) == "a and (b or c) [factored form]"
+    xor3 = bdd.manager.ite(a, ~((b & ~c) | (~b & c)), (b & ~c) | (~b & c))
+    assert factored.condition_text((bdd, ~a | (b & ~c) | (~b & c)), 5) == (
+        "not a or (b xor c) [factored form; its sum of products has 5 products]"
+    )
+    assert factored.condition_text((bdd, ~xor3)) == "a xor b xor not c [factored form]"
+    assert factored.condition_text((bdd, bdd.manager.ite(a, b, c))) == (
+        "if a then b else c [factored form]"
+    )
+
+
+def test_factored_forms_name_shared_parts_instead_of_repeating_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(factored, "INLINE_LIMIT", 3)
+    bdd = bdd_of("a b c d")
+    a, b, c, d = (bdd.var(name) for name in "abcd")
+    shared = c & d
+    function = bdd.manager.ite(a, b | shared, ~b & shared)
+    assert factored.condition_text((bdd, function)) == (
+        "if a then (b or C1) else (not b and C1) where C1 = c and d [factored form]"
+    )
