@@ -5,16 +5,21 @@ Sizes here are small; the figures are in ``benchmarks/``."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import threatmodel.cli as cli_package
 from tests.conftest import Run
+from threatmodel.cli import cli, options
 from threatmodel.engine import factored
 from threatmodel.engine.bdd import Bdd
-from threatmodel.engine.exposure import analyze
+from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, analyze
 from threatmodel.engine.inference import plain
+from threatmodel.engine.space import Mode
 from threatmodel.engine.witness import WITNESS_LIMIT, derivation_items, witness_steps
 from threatmodel.load.loader import load_text
 
@@ -192,3 +197,33 @@ def test_factored_forms_name_shared_parts_instead_of_repeating_them(
     assert factored.condition_text((bdd, function)) == (
         "if a then (b or C1) else (not b and C1) where C1 = c and d [factored form]"
     )
+
+
+def test_the_command_list_matches_the_commands() -> None:
+    for name, entry in cli_package.COMMANDS.items():
+        command = cli.commands[name]
+        assert command.name == name
+        assert command.get_short_help_str(limit=1000) == entry.summary
+    assert tuple(mode.value for mode in Mode) == options.ASSUMPTION_MODES
+    assert options.DEFAULT_MAX_SETTINGS == DEFAULT_MAX_SETTINGS
+
+
+def test_help_and_validate_import_no_analysis(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(chain(3), encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from threatmodel.cli import cli\n"
+        "for arguments in (['--help'], ['validate', sys.argv[1]]):\n"
+        "    try:\n"
+        "        cli(arguments, prog_name='threatmodel')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print(sorted(m for m in ('networkx', 'dd', 'graphviz', 'threatmodel.engine.exposure',"
+        " 'threatmodel.checks', 'threatmodel.load.model') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(model)], capture_output=True, text=True, check=True
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert lines == ["[]", "['threatmodel.load.model']"]

@@ -8,17 +8,23 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from threatmodel.assessment import Assessment, assess
 from threatmodel.cli.output import write_atomic
 from threatmodel.cli.progress import Progress
-from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
-from threatmodel.engine.space import Mode, SettingsError, parse_assignment
 from threatmodel.load.diagnostics import Diagnostic, ModelError
-from threatmodel.load.loader import LoadedModel, load_file
+
+if TYPE_CHECKING:  # imported where used, so that ``--help`` and ``validate`` start fast
+    from threatmodel.assessment import Assessment
+    from threatmodel.engine.exposure import Analysis
+    from threatmodel.load.loader import LoadedModel
+
+DEFAULT_MAX_SETTINGS = 4096
+"""``--max-settings`` by default (the analysis' own default; a test checks they agree)."""
+ASSUMPTION_MODES = ("all", "optimistic", "pessimistic")
+"""``--assumptions`` values (the values of ``Mode``; a test checks they agree)."""
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -44,6 +50,8 @@ def fail_invalid(diagnostics: Sequence[Diagnostic]) -> NoReturn:
 
 def load_or_exit(path: str) -> LoadedModel:
     """Load a model; on failure print every diagnostic and exit 2."""
+    from threatmodel.load.loader import load_file
+
     try:
         loaded = load_file(path)
     except ModelError as exc:
@@ -55,8 +63,8 @@ def load_or_exit(path: str) -> LoadedModel:
 assumptions_option = click.option(
     "--assumptions",
     "mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.ALL.value,
+    type=click.Choice(ASSUMPTION_MODES),
+    default=ASSUMPTION_MODES[0],
     show_default=True,
     help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
     "false (pessimistic).",
@@ -94,6 +102,8 @@ def set_options(function: F) -> F:
 
 def overrides(assignments: Sequence[str]) -> dict[str, bool]:
     """``--set`` values by name; a usage error (exit 2) when malformed."""
+    from threatmodel.engine.space import SettingsError, parse_assignment
+
     values: dict[str, bool] = {}
     for text in assignments:
         try:
@@ -111,6 +121,8 @@ def assess_loaded(
     max_settings: int = DEFAULT_MAX_SETTINGS,
 ) -> Assessment:
     """Assess a loaded model; a usage error (exit 2) for impossible ``--set`` pins."""
+    from threatmodel.assessment import assess
+
     return _with_progress(assess, loaded, mode, assignments, max_settings)
 
 
@@ -121,6 +133,8 @@ def _with_progress(
     assignments: Sequence[str],
     max_settings: int,
 ) -> R:
+    from threatmodel.engine.space import Mode, SettingsError
+
     pins = overrides(assignments)
     progress = Progress("analysing")
     try:
@@ -133,6 +147,8 @@ def _with_progress(
 
 def run_analysis(path: str, mode: str, assignments: Sequence[str]) -> Analysis:
     """Load and analyse a model without judging it (``explain``, ``render``)."""
+    from threatmodel.engine.exposure import analyze
+
     overrides(assignments)  # report malformed --set before reading the model
     return _with_progress(analyze, load_or_exit(path), mode, assignments, DEFAULT_MAX_SETTINGS)
 
