@@ -127,9 +127,10 @@ class Analysis:
     space: Space
     problem: Problem
     conditions: Conditions
-    settings: list[SettingResult]
+    listed: list[Setting]
     """Every allowed setting in product order when ``complete``; else the default setting
-    and the named scenarios."""
+    and the named scenarios.  Their results (:attr:`settings`) are computed when first
+    asked for: only some reports list them."""
     complete: bool
     total_settings: int
     default: SettingResult
@@ -146,6 +147,14 @@ class Analysis:
     """expectation → party → condition under which that party violates it."""
     evaluator: SettingEvaluator = field(repr=False)
     printer: ConditionPrinter = field(repr=False)
+    _settings: list[SettingResult] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def settings(self) -> list[SettingResult]:
+        """The analysis of each setting of :attr:`listed`."""
+        if self._settings is None:
+            self._settings = [self.evaluator(setting) for setting in self.listed]
+        return self._settings
 
     @property
     def model(self) -> Model:
@@ -264,12 +273,12 @@ def analyze(
         if space.is_allowed(setting):
             scenarios[scenario_id] = evaluator(setting)
     if enumerated is not None:
-        results = [evaluator(setting) for setting in enumerated]
+        listed = list(enumerated)
     else:
-        chosen = {space.key(default.setting): default}
+        chosen = {space.key(default.setting): default.setting}
         for result in scenarios.values():
-            chosen.setdefault(space.key(result.setting), result)
-        results = [chosen[key] for key in sorted(chosen)]
+            chosen.setdefault(space.key(result.setting), result.setting)
+        listed = [chosen[key] for key in sorted(chosen)]
     impacts = _impacts(space, evaluator, default)
     printer = ConditionPrinter(conditions)
     analysis = Analysis(
@@ -277,7 +286,7 @@ def analyze(
         space=space,
         problem=problem,
         conditions=conditions,
-        settings=results,
+        listed=listed,
         complete=enumerated is not None,
         total_settings=total,
         default=default,
