@@ -27,6 +27,9 @@ class Run:
     returncode: int
     stderr: str
     stdout: str
+    cpu_seconds: float = 0.0
+    """User and system time of the child: on a machine shared with other work, a steadier
+    figure than the wall time."""
 
 
 def threatmodel_command() -> list[str]:
@@ -38,14 +41,18 @@ def threatmodel_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "threatmodel"]
 
 
-def run(arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
-    """Run ``threatmodel ARGUMENTS...``.  Standard output goes to a file (a pipe read
-    only after the child ends could fill up and stall it)."""
+def run(
+    arguments: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    command: Sequence[str] | None = None,
+) -> Run:
+    """Run ``threatmodel ARGUMENTS...`` (or ``COMMAND ARGUMENTS...``).  Standard output goes
+    to a file (a pipe read only after the child ends could fill up and stall it)."""
     environment = {**os.environ, **(env or {})}
     with tempfile.TemporaryFile() as captured:
         started = time.perf_counter()
         with subprocess.Popen(
-            [*threatmodel_command(), *arguments],
+            [*(command or threatmodel_command()), *arguments],
             stdout=captured,
             stderr=subprocess.PIPE,
             env=environment,
@@ -57,7 +64,8 @@ def run(arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
             process.returncode = os.waitstatus_to_exitcode(status)
         captured.seek(0)
         stdout = captured.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr, stdout)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, stderr, stdout, cpu)
 
 
 def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
@@ -69,6 +77,11 @@ def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None 
                 f"threatmodel {' '.join(arguments)} exited {result.returncode}:\n{result.stderr}"
             )
     return min(runs, key=lambda r: r.seconds)
+
+
+def megabytes(path: Path) -> str:
+    """The size of a file in MB, for the tables."""
+    return f"{path.stat().st_size / 1_000_000:.2f}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
