@@ -1,6 +1,6 @@
 """Hostile conditions: ``analyze`` of a model whose exposure is the exclusive or of N toggles,
 so that the smallest sum of products of the last party's condition has 2^(N-1) products
-(the model text stays under 6 KB at N = 30).
+(the model text is 11 KB at N = 30).
 
     python benchmarks/bench_xor.py [--toggles 18 20 30] [--formats json text] [--repeat 1]
 

@@ -21,8 +21,7 @@ from threatmodel.engine.space import Setting
 from threatmodel.engine.witness import (
     WITNESS_LIMIT,
     derivation_items,
-    describe_step,
-    skipped_phrase,
+    phrase,
     witness_text,
 )
 from threatmodel.load.model import Classification, Model, PartyKind, ProtectionLevel
@@ -156,10 +155,7 @@ def witness_in(analysis: Analysis, result: SettingResult, fact: Fact | None) -> 
         setting=dict(result.setting),
         steps=tuple(item for item in items if isinstance(item, Step)),
         skipped=sum(item for item in items if not isinstance(item, Step)),
-        phrases=tuple(
-            describe_step(model, item) if isinstance(item, Step) else skipped_phrase(item)
-            for item in items
-        ),
+        phrases=tuple(phrase(model, closure, item) for item in items),
         lines=tuple(witness_text(model, closure, fact, limit=WITNESS_LIMIT)),
         elements=tuple(
             step_element(analysis, item) if isinstance(item, Step) else None for item in items

@@ -37,6 +37,10 @@ class Closure:
     _ciphers: dict[tuple[str, str], list[Fact]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    phrases: dict[Fact, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The step deriving each fact as a phrase, kept as witnesses are written
+    (:func:`threatmodel.engine.witness.phrase`): the witnesses of a chain's parties share
+    most of their steps."""
 
     def level(self, party: str, datum: str) -> Level:
         """How much of ``datum`` ``party`` gets."""

@@ -127,15 +127,23 @@ def derivation_items(closure: Closure, fact: Fact, limit: int | None = None) -> 
     return order
 
 
+def phrase(model: Model, closure: Closure, item: Item) -> str:
+    """A step of ``closure`` as a phrase (remembered), or what stands for skipped steps."""
+    if not isinstance(item, Step):
+        return skipped_phrase(item)
+    text = closure.phrases.get(item.conclusion)
+    if text is None:
+        text = describe_step(model, item)
+        closure.phrases[item.conclusion] = text
+    return text
+
+
 def witness_steps(
     model: Model, closure: Closure, fact: Fact, limit: int | None = None
 ) -> list[str]:
     """The minimal derivation of ``fact`` as phrases, premises before conclusions; chains
     longer than ``limit`` shortened."""
-    return [
-        describe_step(model, item) if isinstance(item, Step) else skipped_phrase(item)
-        for item in derivation_items(closure, fact, limit)
-    ]
+    return [phrase(model, closure, item) for item in derivation_items(closure, fact, limit)]
 
 
 @dataclass(frozen=True)
@@ -155,10 +163,7 @@ def witness_text(
     while pending:
         item = pending.pop()
         chain, _ = _chain(closure, item.fact, limit, frozenset())
-        text = " → ".join(
-            describe_step(model, part) if isinstance(part, Step) else skipped_phrase(part)
-            for part in chain
-        )
+        text = " → ".join(phrase(model, closure, part) for part in chain)
         lines.append(" " * item.indent + item.label + text)
         start = chain[0]
         assert isinstance(start, Step)
