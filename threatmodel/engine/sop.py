@@ -14,10 +14,11 @@ and ``U = L or not allowed``.
 Ties are broken by the sorted literal lists, so the text is deterministic.
 
 Some functions have no short sum of products at all: the exclusive or of n variables needs
-2^(n-1) products.  The size of the cover is counted first, on the BDD, without listing
-products; beyond :data:`MAX_PRODUCTS` products or :data:`MAX_LITERALS` literals the condition
-is printed as a **factored form** read off the BDD instead (:mod:`threatmodel.engine.factored`):
-exact, as long as the BDD, and marked as such.
+2^(n-1) products.  The size of the cover is counted as it is built, and products are listed
+only while there are at most :data:`MAX_PRODUCTS` of them; beyond, when the BDD has fewer
+nodes than the cover has literals, the condition is printed as a **factored form** read off
+the BDD instead (:mod:`threatmodel.engine.factored`): exact, as long as the BDD, and marked
+as such.
 """
 
 from __future__ import annotations
@@ -33,9 +34,7 @@ from threatmodel.engine.bdd import Bdd, Function
 EXACT_LIMIT = 8
 """Most variables for which the exact minimisation is used."""
 MAX_PRODUCTS = 256
-"""Most products of a condition printed as a sum of products."""
-MAX_LITERALS = 2048
-"""Most literals, over all products, of a condition printed as a sum of products."""
+"""Most products of a condition surely printed as a sum of products."""
 
 Literal = tuple[str, bool]
 Cube = tuple[Literal, ...]
@@ -60,8 +59,7 @@ def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
 
 def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cube] | None:
     """Products whose disjunction equals ``function`` on the allowed settings; ``None``
-    when there would be more than :data:`MAX_PRODUCTS` of them (or more than
-    :data:`MAX_LITERALS` literals).
+    when it is printed as a factored form (see :func:`minimal_cover`).
 
     ``[]`` when it never holds, ``[()]`` (one empty product) when it always does.
     """
@@ -88,8 +86,9 @@ def format_cover(cover: Iterable[Cube]) -> str:
 
 
 def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
-    """A sum of products F with ``lower <= F <= upper``; minimal when small enough; when
-    too long to print (see :data:`MAX_PRODUCTS`), the number of its products instead."""
+    """A sum of products F with ``lower <= F <= upper``; minimal when small enough.  When it
+    has more than :data:`MAX_PRODUCTS` products and more literals than ``lower``'s BDD has
+    nodes, the number of its products instead (the condition is then printed factored)."""
     if bdd.backend == "cudd":
         ordered = _in_declared_order(bdd)
         lower = bdd.manager.copy(lower, ordered.manager)
@@ -140,9 +139,12 @@ def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
     levels: dict[str, int] = bdd.manager.var_levels
     cache.in_order = variables == sorted(variables, key=levels.__getitem__)
     plan = _plan(cache, lower, upper)
-    if plan.products > MAX_PRODUCTS or plan.literals > MAX_LITERALS:
-        return plan.products
-    cover = _build(cache, lower, upper)
+    if plan.cover is None:
+        if plan.literals > lower.dag_size:
+            return plan.products
+        cover = _build(cache, lower, upper)
+    else:
+        cover = plan.cover
     return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
 
 
@@ -294,6 +296,8 @@ class _Cache:
         self.supports: dict[Function, frozenset[str]] = {}
         self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
         self.plans: dict[tuple[Function, Function], _Plan] = {}
+        self.never = _Plan(0, 0, bdd.false, [])
+        self.always = _Plan(1, 0, bdd.true, [()])
         self.covers: dict[tuple[Function, Function], list[Cube]] = {}
 
     def literal(self, name: str, value: bool) -> Function:
@@ -358,14 +362,17 @@ class _Cache:
         return pair
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Plan:
-    """One call of Minato-Morreale's recursion, without its products: how many products and
-    literals its cover has, the function of that cover, and the calls it makes."""
+    """One call of Minato-Morreale's recursion: how many products and literals its cover
+    has, the function of that cover, its products while few, and the calls it makes (not
+    frozen: a frozen dataclass is slower to create, and there is one per call)."""
 
     products: int
     literals: int
     function: Function
+    cover: list[Cube] | None
+    """The products, while there are at most :data:`MAX_PRODUCTS` of them."""
     name: str = ""
     calls: tuple[tuple[Function, Function], ...] = ()
     """The (lower, upper) bounds of the three sub-covers: ``not name``, ``name``, neither."""
@@ -386,15 +393,16 @@ def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
     covers some point of ``lower`` that the others miss, which is what makes the cover
     irredundant.
 
-    The plan counts products and literals without listing them, so that the size of a cover
-    is known in time proportional to the calls (polynomial in the BDDs for the functions
-    seen so far, where the cover itself can be exponential); :func:`_build` lists them.
+    The plan counts products and literals, and lists products only up to
+    :data:`MAX_PRODUCTS`, so that the size of a cover is known in time proportional to the
+    calls (polynomial in the BDDs of the functions met, where the cover itself can be
+    exponential); :func:`_build` lists longer covers when they are wanted after all.
     """
     bdd = cache.bdd
     if lower == bdd.false:
-        return _Plan(0, 0, bdd.false)
+        return cache.never
     if upper == bdd.true:
-        return _Plan(1, 0, bdd.true)
+        return cache.always
     cached = cache.plans.get((lower, upper))
     if cached is not None:
         return cached
@@ -411,26 +419,30 @@ def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
     call_rest = (rest_lower, upper0 if upper0 == upper1 else upper0 & upper1)
     plan_rest = _plan(cache, *call_rest)
     branches = bdd.manager.ite(cache.literal(name, True), plan1.function, plan0.function)
-    plan = _Plan(
-        products=plan0.products + plan1.products + plan_rest.products,
-        literals=plan0.literals
-        + plan0.products
-        + plan1.literals
-        + plan1.products
-        + plan_rest.literals,
-        function=cache.either(branches, plan_rest.function),
-        name=name,
-        calls=(call0, call1, call_rest),
-    )
+    products = plan0.products + plan1.products + plan_rest.products
+    literals = plan0.literals + plan0.products + plan1.literals + plan1.products
+    function = cache.either(branches, plan_rest.function)
+    if products <= MAX_PRODUCTS:  # then every sub-cover is listed too
+        assert plan0.cover is not None and plan1.cover is not None
+        assert plan_rest.cover is not None
+        cover = (
+            [((name, False), *cube) for cube in plan0.cover]
+            + [((name, True), *cube) for cube in plan1.cover]
+            + plan_rest.cover
+        )
+        plan = _Plan(products, literals + plan_rest.literals, function, cover)
+    else:
+        calls = (call0, call1, call_rest)
+        plan = _Plan(products, literals + plan_rest.literals, function, None, name, calls)
     cache.plans[(lower, upper)] = plan
     return plan
 
 
 def _build(cache: _Cache, lower: Function, upper: Function) -> list[Cube]:
-    """The products of a cover planned by :func:`_plan`."""
+    """The products of a cover planned by :func:`_plan`, however many."""
     plan = _plan(cache, lower, upper)
-    if not plan.calls:
-        return [()] if plan.products else []
+    if plan.cover is not None:
+        return plan.cover
     cached = cache.covers.get((lower, upper))
     if cached is not None:
         return cached
