@@ -1,7 +1,7 @@
 """Scale: ``analyze --format json`` of 10,000 parties / 50,000 flows; 100 toggles over 4,000
 guarded flows, answered symbolically; ``render`` of 1,000 parties (default overview).
 
-    python benchmarks/bench_scale.py [--repeat 1]
+    python benchmarks/bench_scale.py [--toggles 100] [--repeat 1]
 
 Targets: 10,000 / 50,000 at most 5 s and 1 GB; 100 toggles at most 5 s; render at most 3 s.
 """
@@ -19,6 +19,7 @@ from measure import best_of, megabytes, table, verdict
 def main(argv: list[str] | None = None) -> int:
     """Time each workload; print a markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--toggles", type=int, default=100, help="toggles of the second model")
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
     args = parser.parse_args(argv)
     rows = []
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         wide = folder / "wide.yaml"
         wide.write_text(generate(10_000, 5, 10), "utf-8")
         toggled = folder / "toggles.yaml"
-        toggled.write_text(generate(400, 10, 10, 100), "utf-8")
+        toggled.write_text(generate(400, 10, 10, args.toggles), "utf-8")
         drawn = folder / "drawn.yaml"
         drawn.write_text(generate(1_000, 5, 10), "utf-8")
         workloads = [
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
                 1_000.0,
             ),
             (
-                "analyze --format json, 100 toggles × 4,000 flows",
+                f"analyze --format json, {args.toggles} toggles × 4,000 flows",
                 ["analyze", str(toggled), "--format", "json", "-o", str(output)],
                 5.0,
                 None,
