@@ -8,6 +8,7 @@ waited for (``getrusage(RUSAGE_CHILDREN)`` only gives the largest child so far).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,12 @@ class Run:
 
 
 def threatmodel_command() -> list[str]:
-    """The ``threatmodel`` console script next to this Python, else ``python -m threatmodel``."""
+    """``$THREATMODEL_BENCH_COMMAND`` (split like a shell would; to time another version,
+    say), else the ``threatmodel`` console script next to this Python, else ``python -m
+    threatmodel``."""
+    override = os.environ.get("THREATMODEL_BENCH_COMMAND")
+    if override:
+        return shlex.split(override)
     script = Path(sys.executable).with_name("threatmodel")
     if script.exists():
         return [str(script)]
