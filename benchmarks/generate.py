@@ -81,6 +81,54 @@ def generate(
     return "\n".join(out) + "\n"
 
 
+def chain(parties: int, kind: str = "flows") -> str:
+    """A chain of ``parties`` parties passing one personal datum on, one hop each: flows
+    ``p0 → p1 → ...`` (``kind="flows"``), or authorities each compelling the previous one,
+    the first compelling the datum's origin (``kind="access"``)."""
+    out = ["threatmodel: 1", f"title: Chain of {parties} parties ({kind})", "parties:"]
+    if kind == "flows":
+        out += [f"  p{i}: {{kind: service}}" for i in range(parties)]
+        out += ["data:", "  d: {origin: [p0]}", "flows:"]
+        out += [
+            f"  f{i}: {{from: p{i}, to: p{i + 1}, data: [d], protection: none}}"
+            for i in range(parties - 1)
+        ]
+    elif kind == "access":
+        out.append("  p0: {kind: service}")
+        out += [f"  a{i}: {{kind: authority}}" for i in range(1, parties)]
+        out += ["data:", "  d: {origin: [p0]}", "access:"]
+        out += [
+            f"  c{i}: {{party: a{i}, from: {'p0' if i == 1 else f'a{i - 1}'}, kind: compel}}"
+            for i in range(1, parties)
+        ]
+    else:
+        raise ValueError(f"unknown chain kind {kind!r}")
+    return "\n".join(out) + "\n"
+
+
+def xor_toggles(toggles: int) -> str:
+    """A model whose exposure is the exclusive or of ``toggles`` toggles, whose smallest sum
+    of products has 2^(toggles-1) products: each toggle chooses which of two parallel flows
+    carries the datum on, and only an odd number of crossings reaches the last party."""
+    out = ["threatmodel: 1", f"title: Exclusive or of {toggles} toggles", "parties:"]
+    out += [f"  {side}{i}: {{kind: service}}" for i in range(toggles + 1) for side in "eo"]
+    out += ["  sink: {kind: service}", "toggles:"]
+    out += [f"  t{i}: {{default: false}}" for i in range(toggles)]
+    out += ["data:", "  d: {origin: [e0]}", "flows:"]
+    for i in range(toggles):
+        for side, other in (("e", "o"), ("o", "e")):
+            out.append(
+                f"  {side}{i}_stay: {{from: {side}{i}, to: {side}{i + 1}, data: [d], "
+                f"protection: none, when: not t{i}}}"
+            )
+            out.append(
+                f"  {side}{i}_cross: {{from: {side}{i}, to: {other}{i + 1}, data: [d], "
+                f"protection: none, when: t{i}}}"
+            )
+    out.append(f"  out: {{from: o{toggles}, to: sink, data: [d], protection: none}}")
+    return "\n".join(out) + "\n"
+
+
 def _guard(rng: random.Random, toggles: list[str]) -> str:
     literals = [
         f"{'not ' if rng.random() < 0.5 else ''}{t}"
@@ -97,9 +145,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=int, default=10)
     parser.add_argument("--toggles", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shape",
+        choices=["layered", "chain-flows", "chain-access", "xor"],
+        default="layered",
+        help="chain-*: --parties in a chain; xor: exposure is the XOR of --toggles toggles",
+    )
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
-    text = generate(args.parties, args.flows_per_party, args.data, args.toggles, seed=args.seed)
+    if args.shape == "layered":
+        text = generate(args.parties, args.flows_per_party, args.data, args.toggles, seed=args.seed)
+    elif args.shape == "xor":
+        text = xor_toggles(args.toggles)
+    else:
+        text = chain(args.parties, args.shape.removeprefix("chain-"))
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:

@@ -8,6 +8,7 @@ waited for (``getrusage(RUSAGE_CHILDREN)`` only gives the largest child so far).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,11 +29,17 @@ class Run:
     stderr: str
     stdout: str
     cpu_seconds: float = 0.0
-    """User and system CPU time of the child."""
+    """User and system time of the child: on a machine shared with other work, a steadier
+    figure than the wall time."""
 
 
 def threatmodel_command() -> list[str]:
-    """The ``threatmodel`` console script next to this Python, else ``python -m threatmodel``."""
+    """``$THREATMODEL_BENCH_COMMAND`` (split like a shell would; to time another version,
+    say), else the ``threatmodel`` console script next to this Python, else ``python -m
+    threatmodel``."""
+    override = os.environ.get("THREATMODEL_BENCH_COMMAND")
+    if override:
+        return shlex.split(override)
     script = Path(sys.executable).with_name("threatmodel")
     if script.exists():
         return [str(script)]
@@ -40,14 +47,18 @@ def threatmodel_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "threatmodel"]
 
 
-def run(arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
-    """Run ``threatmodel ARGUMENTS...``.  Standard output goes to a file (a pipe read
-    only after the child ends could fill up and stall it)."""
+def run(
+    arguments: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    command: Sequence[str] | None = None,
+) -> Run:
+    """Run ``threatmodel ARGUMENTS...`` (or ``COMMAND ARGUMENTS...``).  Standard output goes
+    to a file (a pipe read only after the child ends could fill up and stall it)."""
     environment = {**os.environ, **(env or {})}
     with tempfile.TemporaryFile() as captured:
         started = time.perf_counter()
         with subprocess.Popen(
-            [*threatmodel_command(), *arguments],
+            [*(command or threatmodel_command()), *arguments],
             stdout=captured,
             stderr=subprocess.PIPE,
             env=environment,
@@ -72,6 +83,11 @@ def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None 
                 f"threatmodel {' '.join(arguments)} exited {result.returncode}:\n{result.stderr}"
             )
     return min(runs, key=lambda r: r.seconds)
+
+
+def megabytes(path: Path) -> str:
+    """The size of a file in MB, for the tables."""
+    return f"{path.stat().st_size / 1_000_000:.2f}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

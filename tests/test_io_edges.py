@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import threatmodel.cli.options
+import threatmodel.assessment
 import threatmodel.cli.output
 from conftest import Run
 
@@ -191,7 +191,7 @@ def test_ctrl_c_exits_130_without_a_traceback(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(threatmodel.cli.options, "assess", interrupted)
+    monkeypatch.setattr(threatmodel.assessment, "assess", interrupted)
     result = run_cli("analyze", str(model))
     assert result.exit_code == 130
     assert result.stderr.strip() == "threatmodel: interrupted"

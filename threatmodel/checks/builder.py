@@ -20,7 +20,12 @@ from threatmodel.engine.exposure import Analysis, SettingResult, boundary_member
 from threatmodel.engine.inference import Fact, Rule, Step, plain
 from threatmodel.engine.pool import is_pool_step
 from threatmodel.engine.space import Setting
-from threatmodel.engine.witness import describe_step, witness_text
+from threatmodel.engine.witness import (
+    WITNESS_LIMIT,
+    derivation_items,
+    phrase,
+    witness_text,
+)
 from threatmodel.load.model import Classification, Evidence, Model, PartyKind, ProtectionLevel
 
 PERSONAL = (Classification.PERSONAL, Classification.SENSITIVE)
@@ -121,15 +126,18 @@ def region(model: Model, parties: Iterable[str]) -> tuple[set[str], list[str]]:
 
 @dataclass(frozen=True)
 class Witness:
-    """A derivation of a fact in an example setting."""
+    """A derivation of a fact in an example setting, long chains shortened."""
 
     setting: Setting
     steps: tuple[Step, ...]
+    """The steps shown."""
     phrases: tuple[str, ...]
     lines: tuple[str, ...]
     elements: tuple[ElementRef | None, ...]
     evidence: Evidence | None = None
     """The evidence of the fact derived (``None`` for a witness that derives none)."""
+    skipped: int = 0
+    """How many steps the shortened chains leave out."""
 
 
 def step_element(analysis: Analysis, step: Step) -> ElementRef | None:
@@ -154,13 +162,16 @@ def witness_in(
     if fact is None or fact not in closure.steps:
         return None
     model = analysis.model
-    steps = tuple(closure.derivation(fact))
+    items = derivation_items(closure, fact, WITNESS_LIMIT)
     return Witness(
         setting=dict(result.setting),
-        steps=steps,
-        phrases=tuple(describe_step(model, step) for step in steps),
-        lines=tuple(witness_text(model, closure, fact)),
-        elements=tuple(step_element(analysis, step) for step in steps),
+        steps=tuple(item for item in items if isinstance(item, Step)),
+        skipped=sum(item for item in items if not isinstance(item, Step)),
+        phrases=tuple(phrase(model, closure, item) for item in items),
+        lines=tuple(witness_text(model, closure, fact, limit=WITNESS_LIMIT)),
+        elements=tuple(
+            step_element(analysis, item) if isinstance(item, Step) else None for item in items
+        ),
         evidence=Evidence.of_rank(closure.tiers[fact]),
     )
 

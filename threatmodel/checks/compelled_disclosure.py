@@ -57,6 +57,9 @@ from threatmodel.load.model import AccessKind, Classification, Model, PartyKind
 ID = "TM002"
 NAME = "compelled-disclosure"
 
+NAMED_OF_LONG_CHAIN = 3
+"""Accesses named, the last first, when the witness is a shortened long chain."""
+
 _HOW = {
     AccessKind.COMPEL: "compels {source}",
     AccessKind.SEIZE: "seizes from {source}",
@@ -124,7 +127,12 @@ def check(analysis: Analysis) -> list[Finding]:
             steps = () if witness is None else witness.steps
             used = [s.element for s in reversed(steps) if s.rule is inference.Rule.ACCESS]
             accesses = [a for a in dict.fromkeys(used) if a in by_authorities]
+            if witness is not None and witness.skipped:  # a long chain: its last accesses
+                accesses = accesses[:NAMED_OF_LONG_CHAIN]
             through = and_list(_phrase(model, a) for a in accesses) or "an access"
+            if witness is not None and witness.skipped:
+                total = len(witness.steps) + witness.skipped
+                through += f", the last of {total:,} steps"
             findings.append(
                 make_finding(
                     analysis,

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem
 
-from threatmodel.load.diagnostics import ModelError
-from threatmodel.load.loader import load_file
-from threatmodel.load.model import Model
-from threatmodel.render.labels import clean
+from threatmodel.load.diagnostics import ModelError, visible
+
+if TYPE_CHECKING:  # loaded when completing: every command imports this module
+    from threatmodel.load.model import Model
 
 MODEL_SUFFIXES = (".yaml", ".yml")
 
@@ -56,6 +57,8 @@ def _model(ctx: click.Context) -> Model | None:
     path = ctx.params.get("model") or next(iter(ctx.args), None)
     if not isinstance(path, str):
         return None
+    from threatmodel.load.loader import load_file
+
     try:
         return load_file(path).model
     except (ModelError, OSError, ValueError):
@@ -65,7 +68,7 @@ def _model(ctx: click.Context) -> Model | None:
 def _items(entries: dict[str, str], incomplete: str) -> list[CompletionItem]:
     """Ids starting with ``incomplete``, each with its title as help."""
     return [
-        CompletionItem(name, help=clean(title))
+        CompletionItem(name, help=_one_line(title))
         for name, title in sorted(entries.items())
         if name.startswith(incomplete)
     ]
@@ -106,8 +109,14 @@ def assignments(
         return []
     titles = {t: model.label(t) for t in [*model.toggles, *model.assumptions]}
     return [
-        CompletionItem(f"{name}={value}", help=clean(title))
+        CompletionItem(f"{name}={value}", help=_one_line(title))
         for name, title in sorted(titles.items())
         for value in ("true", "false")
         if f"{name}={value}".startswith(incomplete)
     ]
+
+
+def _one_line(title: str) -> str:
+    """A title on one line, with control characters escaped (a line break would end the
+    item; escapes keep a title from acting on the terminal)."""
+    return visible(" ".join(title.split()))

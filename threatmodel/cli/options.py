@@ -9,21 +9,29 @@ import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from threatmodel.assessment import Assessment, assess
 from threatmodel.cli import completion
 from threatmodel.cli.output import write_atomic
 from threatmodel.cli.paths import STDOUT
 from threatmodel.cli.progress import Progress
-from threatmodel.engine.consistency import load_file
-from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, Analysis, analyze
-from threatmodel.engine.space import Mode, SettingsError, parse_assignment
 from threatmodel.load.diagnostics import Diagnostic, ModelError, visible
-from threatmodel.load.loader import LoadedModel
-from threatmodel.load.model import Evidence
+
+if TYPE_CHECKING:  # imported where used, so that ``--help`` and ``validate`` start fast
+    from threatmodel.assessment import Assessment
+    from threatmodel.engine.exposure import Analysis
+    from threatmodel.load.loader import LoadedModel
+    from threatmodel.load.model import Evidence
+
+DEFAULT_MAX_SETTINGS = 4096
+"""``--max-settings`` by default (the analysis' own default; a test checks they agree)."""
+ASSUMPTION_MODES = ("all", "optimistic", "pessimistic")
+"""``--assumptions`` values (the values of ``Mode``; a test checks they agree)."""
+EVIDENCE_TIERS = ("established", "documented", "analysed", "inferred", "unsourced")
+"""``--min-evidence`` values, strongest first (the values of ``Evidence``; a test checks
+they agree)."""
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -51,6 +59,8 @@ def fail_invalid(diagnostics: Sequence[Diagnostic]) -> NoReturn:
 
 def load_or_exit(path: str) -> LoadedModel:
     """Load a model; on failure print every diagnostic and exit 2."""
+    from threatmodel.engine.consistency import load_file
+
     try:
         loaded = load_file(path)
     except ModelError as exc:
@@ -62,8 +72,8 @@ def load_or_exit(path: str) -> LoadedModel:
 assumptions_option = click.option(
     "--assumptions",
     "mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.ALL.value,
+    type=click.Choice(ASSUMPTION_MODES),
+    default=ASSUMPTION_MODES[0],
     show_default=True,
     help="Claimed/unknown assumptions: free variables (all), true (optimistic) or "
     "false (pessimistic).",
@@ -107,7 +117,7 @@ def min_evidence_option(function: F) -> F:
     """``--min-evidence TIER``: count only derivations at that tier or stronger."""
     return click.option(
         "--min-evidence",
-        type=click.Choice([tier.value for tier in Evidence]),
+        type=click.Choice(EVIDENCE_TIERS),
         default=None,
         help="Count only derivations whose every step has at least this evidence "
         "(established, documented, analysed, inferred, unsourced); default: every derivation.",
@@ -116,6 +126,8 @@ def min_evidence_option(function: F) -> F:
 
 def evidence_tier(value: str | None) -> Evidence | None:
     """The ``--min-evidence`` value as a tier."""
+    from threatmodel.load.model import Evidence
+
     return None if value is None else Evidence(value)
 
 
@@ -134,6 +146,8 @@ def set_options(function: F) -> F:
 
 def overrides(assignments: Sequence[str]) -> dict[str, bool]:
     """``--set`` values by name; a usage error (exit 2) when malformed."""
+    from threatmodel.engine.space import SettingsError, parse_assignment
+
     values: dict[str, bool] = {}
     for text in assignments:
         try:
@@ -158,6 +172,8 @@ def assess_loaded(
     min_evidence: str | None = None,
 ) -> Assessment:
     """Assess a loaded model; a usage error (exit 2) for impossible ``--set`` pins."""
+    from threatmodel.assessment import assess
+
     return _with_progress(assess, loaded, mode, assignments, max_settings, min_evidence)
 
 
@@ -169,6 +185,8 @@ def _with_progress(
     max_settings: int,
     min_evidence: str | None,
 ) -> R:
+    from threatmodel.engine.space import Mode, SettingsError
+
     pins = overrides(assignments)
     progress = Progress("analysing")
     tier = evidence_tier(min_evidence)
@@ -187,6 +205,8 @@ def run_analysis(
     path: str, mode: str, assignments: Sequence[str], min_evidence: str | None = None
 ) -> Analysis:
     """Load and analyse a model without judging it (``explain``, ``render``)."""
+    from threatmodel.engine.exposure import analyze
+
     overrides(assignments)  # report malformed --set before reading the model
     loaded = load_or_exit(path)
     return _with_progress(analyze, loaded, mode, assignments, DEFAULT_MAX_SETTINGS, min_evidence)

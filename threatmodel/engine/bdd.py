@@ -42,6 +42,10 @@ class Function(Protocol):
     def negated(self) -> bool:
         """Whether the edge to this node is complemented."""
 
+    @property
+    def dag_size(self) -> int:
+        """The number of nodes of the function's diagram."""
+
     def __and__(self, other: Function, /) -> Function: ...
 
     def __or__(self, other: Function, /) -> Function: ...

@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step, plain
 from threatmodel.load.model import Level
@@ -40,6 +40,16 @@ class Closure:
     """Datum → parties that read it in plaintext."""
     sealed: Mapping[str, set[str]]
     """Datum → parties holding it only as ciphertext."""
+    _starts: dict[Fact, tuple[Fact, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _ciphers: dict[tuple[str, str], list[Fact]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    phrases: dict[Fact, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The step deriving each fact as a phrase, kept as witnesses are written
+    (:func:`threatmodel.engine.witness.phrase`): the witnesses of a chain's parties share
+    most of their steps."""
 
     def level(self, party: str, datum: str) -> Level:
         """How much of ``datum`` ``party`` gets."""
@@ -59,12 +69,42 @@ class Closure:
         fact = plain(party, datum)
         if fact in self.costs:
             return fact
+        if self._ciphers is None:
+            index: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+            for known in self.costs:
+                if known[0] == CIPHER:
+                    index[(known[1], known[2])].append(known)
+            object.__setattr__(self, "_ciphers", dict(index))
+        assert self._ciphers is not None
         candidates = [
-            (self.tiers[f], cost, f)
-            for f, cost in self.costs.items()
-            if f[0] == CIPHER and f[1] == party and f[2] == datum
+            (self.tiers[f], self.costs[f], f) for f in self._ciphers.get((party, datum), ())
         ]
         return min(candidates)[2] if candidates else None
+
+    def chain_start(self, fact: Fact) -> tuple[Fact, int]:
+        """Where the chain of single-premise steps ending at ``fact`` starts: the nearest
+        fact back along it whose step has no premise or several, and how many steps
+        follow that fact up to ``fact``.
+
+        Remembered for every fact walked, so that the chains of all facts of a closure cost
+        time linear in their number together (witnesses of long chains skip their middle
+        with it instead of walking it).
+        """
+        starts = self._starts
+        path: list[Fact] = []
+        current = fact
+        while current not in starts:
+            step = self.steps[current]
+            if len(step.premises) != 1:
+                starts[current] = (current, 0)
+                break
+            path.append(current)
+            current = step.premises[0]
+        start, distance = starts[current]
+        for walked in reversed(path):
+            distance += 1
+            starts[walked] = (start, distance)
+        return starts[fact]
 
     def derivation(self, fact: Fact) -> list[Step]:
         """The witness of ``fact`` as steps in post-order (premises first).

@@ -81,26 +81,37 @@ class Impact:
 
 
 class SettingEvaluator:
-    """Per-setting closures, shared between settings that activate the same elements."""
+    """Per-setting closures, shared between settings that activate the same elements.
+
+    Results are remembered per setting too: checks ask for the setting of each finding's
+    witness, mostly the same few settings, and finding the active elements takes time
+    linear in the model."""
 
     def __init__(self, space: Space, problem: Problem, pools: Mapping[str, Pool]) -> None:
         self.space = space
         self.problem = problem
         self.pools = pools
         self.cache: dict[frozenset[str], Closure] = {}
+        self.results: dict[tuple[bool, ...], SettingResult] = {}
 
     def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
         """The flows and accesses active in ``setting``."""
         return self.problem.active(self.space.environment(setting))
 
     def __call__(self, setting: Setting) -> SettingResult:
+        key = self.space.key(setting)
+        known = self.results.get(key)
+        if known is not None and known.setting == setting:
+            return known
         active = self.active(setting)
         closure = self.cache.get(active)
         if closure is None:
             closure = close(self.problem, active)
             self.cache[active] = closure
         violations = tuple(_violations(self.space, closure, setting, self.pools))
-        return SettingResult(setting=setting, closure=closure, violations=violations)
+        result = SettingResult(setting=setting, closure=closure, violations=violations)
+        self.results[key] = result
+        return result
 
 
 class ConditionPrinter:
@@ -126,9 +137,10 @@ class Analysis:
     space: Space
     problem: Problem
     conditions: Conditions
-    settings: list[SettingResult]
+    listed: list[Setting]
     """Every allowed setting in product order when ``complete``; else the default setting
-    and the named scenarios."""
+    and the named scenarios.  Their results (:attr:`settings`) are computed when first
+    asked for: only some reports list them."""
     complete: bool
     total_settings: int
     default: SettingResult
@@ -147,6 +159,14 @@ class Analysis:
     printer: ConditionPrinter = field(repr=False)
     pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
     """Expectation id → the pooled reader of its coalition, for coalition expectations."""
+    _settings: list[SettingResult] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def settings(self) -> list[SettingResult]:
+        """The analysis of each setting of :attr:`listed`."""
+        if self._settings is None:
+            self._settings = [self.evaluator(setting) for setting in self.listed]
+        return self._settings
 
     @property
     def model(self) -> Model:
@@ -347,12 +367,12 @@ def analyze(
         if space.is_allowed(setting):
             scenarios[scenario_id] = evaluator(setting)
     if enumerated is not None:
-        results = [evaluator(setting) for setting in enumerated]
+        listed = list(enumerated)
     else:
-        chosen = {space.key(default.setting): default}
+        chosen = {space.key(default.setting): default.setting}
         for result in scenarios.values():
-            chosen.setdefault(space.key(result.setting), result)
-        results = [chosen[key] for key in sorted(chosen)]
+            chosen.setdefault(space.key(result.setting), result.setting)
+        listed = [chosen[key] for key in sorted(chosen)]
     impacts = _impacts(space, evaluator, default)
     printer = ConditionPrinter(conditions)
     analysis = Analysis(
@@ -360,7 +380,7 @@ def analyze(
         space=space,
         problem=problem,
         conditions=conditions,
-        settings=results,
+        listed=listed,
         complete=enumerated is not None,
         total_settings=total,
         default=default,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from threatmodel.engine.graph import build_graph
 from threatmodel.load.expr import Expression
 from threatmodel.load.model import Model
 
@@ -67,6 +66,8 @@ def _roots(model: Model) -> list[str]:
 def _edges(model: Model) -> dict[str, list[tuple[Expression, str]]]:
     """Per party, the guards and targets of the ways knowledge leaves it (the out-edges of
     the model graph), by element id."""
+    from threatmodel.engine.graph import build_graph  # networkx: only once an order is needed
+
     graph = build_graph(model)
     edges: dict[str, list[tuple[Expression, str]]] = {}
     for party in graph:

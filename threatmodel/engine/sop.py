@@ -9,9 +9,16 @@ and ``U = L or not allowed``.
   then an exact branch-and-bound set cover.
 * Beyond that, Minato-Morreale's irredundant sum of products on the BDD: **near-minimal**.
   Its products are already prime implicants of ``U`` and none is redundant (see
-  :func:`_isop`), so no expansion or removal pass follows.
+  :func:`_plan`), so no expansion or removal pass follows.
 
 Ties are broken by the sorted literal lists, so the text is deterministic.
+
+Some functions have no short sum of products at all: the exclusive or of n variables needs
+2^(n-1) products.  The size of the cover is counted as it is built, and products are listed
+only while there are at most :data:`MAX_PRODUCTS` of them; beyond, when the BDD has fewer
+nodes than the cover has literals, the condition is printed as a **factored form** read off
+the BDD instead (:mod:`threatmodel.engine.factored`): exact, as long as the BDD, and marked
+as such.
 """
 
 from __future__ import annotations
@@ -19,11 +26,15 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
+from threatmodel.engine import factored
 from threatmodel.engine.bdd import Bdd, Function
 
 EXACT_LIMIT = 8
 """Most variables for which the exact minimisation is used."""
+MAX_PRODUCTS = 256
+"""Most products of a condition surely printed as a sum of products."""
 
 Literal = tuple[str, bool]
 Cube = tuple[Literal, ...]
@@ -33,7 +44,8 @@ NEVER = "never"
 
 
 def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
-    """The function as text: ``always``, ``never`` or a sum of products.
+    """The function as text: ``always``, ``never``, a sum of products, or a factored form
+    when the sum of products would be too long.
 
     Examples
     --------
@@ -49,11 +61,15 @@ def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
         return NEVER
     if (allowed & ~lower) == bdd.false:
         return ALWAYS
-    return format_cover(condition_cover(bdd, function, allowed))
+    cover = minimal_cover(bdd, lower, lower | ~allowed)
+    if isinstance(cover, int):
+        return factored.condition_text(_in_declared_order_copy(bdd, lower), cover)
+    return format_cover(cover)
 
 
-def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cube]:
-    """Products whose disjunction equals ``function`` on the allowed settings.
+def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cube] | None:
+    """Products whose disjunction equals ``function`` on the allowed settings; ``None``
+    when it is printed as a factored form (see :func:`minimal_cover`).
 
     ``[]`` when it never holds, ``[()]`` (one empty product) when it always does.
     """
@@ -62,7 +78,8 @@ def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cub
         return []
     if (allowed & ~lower) == bdd.false:
         return [()]
-    return minimal_cover(bdd, lower, lower | ~allowed)
+    cover = minimal_cover(bdd, lower, lower | ~allowed)
+    return None if isinstance(cover, int) else cover
 
 
 def format_cover(cover: Iterable[Cube]) -> str:
@@ -78,8 +95,10 @@ def format_cover(cover: Iterable[Cube]) -> str:
     )
 
 
-def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
-    """A sum of products F with ``lower <= F <= upper``; minimal when small enough."""
+def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
+    """A sum of products F with ``lower <= F <= upper``; minimal when small enough.  When it
+    has more than :data:`MAX_PRODUCTS` products and more literals than ``lower``'s BDD has
+    nodes, the number of its products instead (the condition is then printed factored)."""
     if bdd.backend == "cudd":
         ordered = _in_declared_order(bdd)
         lower = bdd.manager.copy(lower, ordered.manager)
@@ -92,6 +111,16 @@ def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
 
 
 _ORDERED: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
+
+
+def _in_declared_order_copy(bdd: Bdd, function: Function) -> tuple[Bdd, Function]:
+    """``function`` in a manager whose order is the declared one (see
+    :func:`_in_declared_order`), so that what is read off its structure does not depend on
+    reordering."""
+    if bdd.backend != "cudd":
+        return bdd, function
+    ordered = _in_declared_order(bdd)
+    return ordered, bdd.manager.copy(function, ordered.manager)
 
 
 def _in_declared_order(bdd: Bdd) -> Bdd:
@@ -111,7 +140,7 @@ def _in_declared_order(bdd: Bdd) -> Bdd:
     return ordered
 
 
-def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
+def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
     cache = _Cache(bdd)
     support = cache.support(lower) | cache.support(upper)
     if len(support) <= EXACT_LIMIT:
@@ -119,7 +148,13 @@ def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube]:
     variables = [name for name in bdd.variables if name in support]
     levels: dict[str, int] = bdd.manager.var_levels
     cache.in_order = variables == sorted(variables, key=levels.__getitem__)
-    cover = _isop(cache, lower, upper)[0]
+    plan = _plan(cache, lower, upper)
+    if plan.cover is None:
+        if plan.literals > lower.dag_size:
+            return plan.products
+        cover = _build(cache, lower, upper)
+    else:
+        cover = plan.cover
     return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
 
 
@@ -270,7 +305,10 @@ class _Cache:
         self.literals: dict[Literal, Function] = {}
         self.supports: dict[Function, frozenset[str]] = {}
         self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
-        self.covers: dict[tuple[Function, Function], tuple[list[Cube], Function]] = {}
+        self.plans: dict[tuple[Function, Function], _Plan] = {}
+        self.never = _Plan(0, 0, bdd.false, [])
+        self.always = _Plan(1, 0, bdd.true, [()])
+        self.covers: dict[tuple[Function, Function], list[Cube]] = {}
 
     def literal(self, name: str, value: bool) -> Function:
         function = self.literals.get((name, value))
@@ -334,8 +372,24 @@ class _Cache:
         return pair
 
 
-def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], Function]:
-    """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``.
+@dataclass(slots=True)
+class _Plan:
+    """One call of Minato-Morreale's recursion: how many products and literals its cover
+    has, the function of that cover, its products while few, and the calls it makes (not
+    frozen: a frozen dataclass is slower to create, and there is one per call)."""
+
+    products: int
+    literals: int
+    function: Function
+    cover: list[Cube] | None
+    """The products, while there are at most :data:`MAX_PRODUCTS` of them."""
+    name: str = ""
+    calls: tuple[tuple[Function, Function], ...] = ()
+    """The (lower, upper) bounds of the three sub-covers: ``not name``, ``name``, neither."""
+
+
+def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
+    """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``, planned.
 
     Splits on the first variable, in the order they were declared in (see
     :func:`threatmodel.engine.space.bdd_order`), that either bound depends on: not in the BDD's
@@ -348,29 +402,65 @@ def _isop(cache: _Cache, lower: Function, upper: Function) -> tuple[list[Cube], 
     and upper1`` and does not mention ``x``, hence prime in ``upper``.  Each product also
     covers some point of ``lower`` that the others miss, which is what makes the cover
     irredundant.
+
+    The plan counts products and literals, and lists products only up to
+    :data:`MAX_PRODUCTS`, so that the size of a cover is known in time proportional to the
+    calls (polynomial in the BDDs of the functions met, where the cover itself can be
+    exponential); :func:`_build` lists longer covers when they are wanted after all.
     """
     bdd = cache.bdd
     if lower == bdd.false:
-        return [], bdd.false
+        return cache.never
     if upper == bdd.true:
-        return [()], bdd.true
-    cached = cache.covers.get((lower, upper))
+        return cache.always
+    cached = cache.plans.get((lower, upper))
     if cached is not None:
         return cached
     name = cache.top(lower, upper)
     lower0, lower1 = cache.cofactors_of(lower, name)
     upper0, upper1 = cache.cofactors_of(upper, name)
-    cover0, function0 = _isop(cache, cache.but_not(lower0, upper1), upper0)
-    cover1, function1 = _isop(cache, cache.but_not(lower1, upper0), upper1)
-    rest_lower = cache.either(cache.but_not(lower0, function0), cache.but_not(lower1, function1))
-    both = upper0 if upper0 == upper1 else upper0 & upper1
-    cover_rest, function_rest = _isop(cache, rest_lower, both)
-    branches = bdd.manager.ite(cache.literal(name, True), function1, function0)
-    function = cache.either(branches, function_rest)
+    call0 = (cache.but_not(lower0, upper1), upper0)
+    call1 = (cache.but_not(lower1, upper0), upper1)
+    plan0 = _plan(cache, *call0)
+    plan1 = _plan(cache, *call1)
+    rest_lower = cache.either(
+        cache.but_not(lower0, plan0.function), cache.but_not(lower1, plan1.function)
+    )
+    call_rest = (rest_lower, upper0 if upper0 == upper1 else upper0 & upper1)
+    plan_rest = _plan(cache, *call_rest)
+    branches = bdd.manager.ite(cache.literal(name, True), plan1.function, plan0.function)
+    products = plan0.products + plan1.products + plan_rest.products
+    literals = plan0.literals + plan0.products + plan1.literals + plan1.products
+    function = cache.either(branches, plan_rest.function)
+    if products <= MAX_PRODUCTS:  # then every sub-cover is listed too
+        assert plan0.cover is not None and plan1.cover is not None
+        assert plan_rest.cover is not None
+        cover = (
+            [((name, False), *cube) for cube in plan0.cover]
+            + [((name, True), *cube) for cube in plan1.cover]
+            + plan_rest.cover
+        )
+        plan = _Plan(products, literals + plan_rest.literals, function, cover)
+    else:
+        calls = (call0, call1, call_rest)
+        plan = _Plan(products, literals + plan_rest.literals, function, None, name, calls)
+    cache.plans[(lower, upper)] = plan
+    return plan
+
+
+def _build(cache: _Cache, lower: Function, upper: Function) -> list[Cube]:
+    """The products of a cover planned by :func:`_plan`, however many."""
+    plan = _plan(cache, lower, upper)
+    if plan.cover is not None:
+        return plan.cover
+    cached = cache.covers.get((lower, upper))
+    if cached is not None:
+        return cached
+    cover0, cover1, cover_rest = (_build(cache, *call) for call in plan.calls)
     cover = (
-        [((name, False), *cube) for cube in cover0]
-        + [((name, True), *cube) for cube in cover1]
+        [((plan.name, False), *cube) for cube in cover0]
+        + [((plan.name, True), *cube) for cube in cover1]
         + cover_rest
     )
-    cache.covers[(lower, upper)] = (cover, function)
-    return cover, function
+    cache.covers[(lower, upper)] = cover
+    return cover

@@ -4,6 +4,12 @@ evidence each step rests on.
 A derivation is mostly a chain (each step has one premise).  Steps with several premises —
 opening a ciphertext with a key (R6), deriving a datum from its inputs (R1) — start a chain
 and list their premises' chains underneath, so the text form is the derivation tree.
+
+Reports print a witness for every finding, and the derivations of a long chain of parties
+grow with it, so that printing each in full would make the report quadratic in the chain's
+length.  With a ``limit`` a chain keeps its first step and its last ``limit`` steps and says
+how many it skips in between, found without walking them (:meth:`Closure.chain_start`);
+``explain`` prints witnesses in full.
 """
 
 from __future__ import annotations
@@ -57,9 +63,90 @@ def describe_step(model: Model, step: Step) -> str:
     return f"{step.element} ({hop})"
 
 
-def witness_steps(model: Model, closure: Closure, fact: Fact) -> list[str]:
-    """The minimal derivation of ``fact`` as phrases, premises before conclusions."""
-    return [describe_step(model, step) for step in closure.derivation(fact)]
+WITNESS_LIMIT = 10
+"""Steps at the end of a long chain that reports show, besides its first.  A chain is
+shortened only when that leaves out more than this many steps, so a chain of up to about
+twice this length is shown whole."""
+
+
+def skipped_phrase(count: int) -> str:
+    """What stands for the steps a shortened chain leaves out."""
+    return f"… {count:,} more step{'s' if count != 1 else ''} …"
+
+
+Item = Step | int
+"""A step of a shortened derivation, or the number of steps left out at that point."""
+
+
+def _chain(
+    closure: Closure, fact: Fact, limit: int | None, done: set[Fact] | frozenset[Fact]
+) -> tuple[list[Item], Fact | None]:
+    """The chain of single-premise steps ending at ``fact``, premises first, stopping after
+    a fact in ``done``; and the fact that starts it (whose step has no premise or several),
+    when reached.  Past ``limit`` steps the middle is left out."""
+    items: list[Item] = []
+    current = fact
+    while True:
+        step = closure.steps[current]
+        items.append(step)
+        if len(step.premises) != 1:
+            items.reverse()
+            return items, current
+        current = step.premises[0]
+        if current in done:
+            items.reverse()
+            return items, None
+        if limit is not None and len(items) >= limit:
+            start, distance = closure.chain_start(current)
+            if distance > limit:
+                if start in done:
+                    items.append(distance)
+                    items.reverse()
+                    return items, None
+                items += [distance, closure.steps[start]]
+                items.reverse()
+                return items, start
+
+
+def derivation_items(closure: Closure, fact: Fact, limit: int | None = None) -> list[Item]:
+    """The minimal derivation of ``fact`` in post-order (premises first), sub-derivations
+    shared by several premises listed once; chains longer than ``limit`` shortened."""
+    order: list[Item] = []
+    done: set[Fact] = set()
+    stack: list[tuple[Fact, list[Item] | None]] = [(fact, None)]
+    while stack:
+        current, chain = stack.pop()
+        if chain is not None:
+            order += chain
+            continue
+        if current in done:
+            continue
+        items, start = _chain(closure, current, limit, done)
+        done.update(item.conclusion for item in items if isinstance(item, Step))
+        stack.append((current, items))
+        if start is not None:
+            premises = closure.steps[start].premises
+            stack.extend((premise, None) for premise in reversed(premises))
+    return order
+
+
+def phrase(model: Model, closure: Closure, item: Item) -> str:
+    """A step of ``closure`` as a phrase (remembered), or what stands for skipped steps."""
+    if not isinstance(item, Step):
+        return skipped_phrase(item)
+    text = closure.phrases.get(item.conclusion)
+    if text is None:
+        text = describe_step(model, item)
+        closure.phrases[item.conclusion] = text
+    return text
+
+
+def witness_steps(
+    model: Model, closure: Closure, fact: Fact, limit: int | None = None
+) -> list[str]:
+    """The minimal derivation of ``fact`` as phrases, premises before conclusions; chains
+    longer than ``limit`` shortened."""
+    return [phrase(model, closure, item) for item in derivation_items(closure, fact, limit)]
 
 
 @dataclass(frozen=True)
@@ -69,24 +156,20 @@ class _Pending:
     label: str
 
 
-def witness_text(model: Model, closure: Closure, fact: Fact, indent: int = 0) -> list[str]:
-    """The derivation of ``fact`` as indented lines of arrow-joined chains."""
+def witness_text(
+    model: Model, closure: Closure, fact: Fact, indent: int = 0, limit: int | None = None
+) -> list[str]:
+    """The derivation of ``fact`` as indented lines of arrow-joined chains; chains longer
+    than ``limit`` shortened."""
     lines: list[str] = []
     pending = [_Pending(fact, indent, "")]
     while pending:
         item = pending.pop()
-        chain: list[Step] = []
-        current = item.fact
-        while True:
-            step = closure.steps[current]
-            chain.append(step)
-            if len(step.premises) != 1:
-                break
-            current = step.premises[0]
-        chain.reverse()
-        text = " → ".join(describe_step(model, step) for step in chain)
+        chain, _ = _chain(closure, item.fact, limit, frozenset())
+        text = " → ".join(phrase(model, closure, part) for part in chain)
         lines.append(" " * item.indent + item.label + text)
         start = chain[0]
+        assert isinstance(start, Step)
         if len(start.premises) > 1:
             labels = _premise_labels(start)
             for premise, label in reversed(list(zip(start.premises, labels, strict=True))):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import networkx as nx
-
 from threatmodel.load.diagnostics import Diagnostic, Severity
 from threatmodel.load.model import Model, Status
 from threatmodel.load.yamlsource import SourceMap
@@ -23,6 +21,10 @@ def check(model: Model, source: SourceMap) -> list[Diagnostic]:
 def parent_cycles(parents: Mapping[str, str], source: SourceMap) -> list[Diagnostic]:
     """Cycles among boundary parents (given as boundary → parent), one error per cycle,
     located at the parent of the cycle's first boundary by name."""
+    if not parents:
+        return []
+    import networkx as nx  # here, not at the top: ``validate`` of a flat model never needs it
+
     nesting = nx.DiGraph()
     nesting.add_edges_from(parents.items())
     problems = []

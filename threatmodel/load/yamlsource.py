@@ -75,14 +75,26 @@ class SourceMap:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     styles: dict[Path, ScalarStyle] = field(default_factory=dict)
     complete: bool = False
+    located: dict[tuple[Path, bool], Location] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Answers of :meth:`locate` (reports locate the same elements once per finding)."""
 
     def locate(self, node: Path, *, key: bool = False) -> Location:
         """Location of the node at ``node`` (of its mapping key when ``key``).
 
         Falls back to the nearest enclosing node that was recorded, and to 1:1.
         """
+        known = self.located.get((node, key))
+        if known is not None:
+            return known
         if not self.complete and len(node) > SHALLOW_DEPTH:
             self._record_everything()
+        location = self._find(node, key)
+        self.located[(node, key)] = location
+        return location
+
+    def _find(self, node: Path, key: bool) -> Location:
         table = self.keys if key else self.values
         probe = node
         while probe:
@@ -107,6 +119,7 @@ class SourceMap:
 
     def _record_everything(self) -> None:
         self.complete = True
+        self.located.clear()
         with contextlib.suppress(YamlFatal, yaml.YAMLError):
             _compose(self.text, self, record_depth=None)
 

@@ -1,6 +1,7 @@
 """``explain``: why a party gets (or does not get) a datum, one witness per distinct way.
 
-A *way* is one product of the minimal sum of products of the party's condition for a level;
+A *way* is one product of the minimal sum of products of the party's condition for a level
+(or the whole condition, when it has too many products to print them);
 for each, the allowed setting nearest to the default setting that satisfies it is analysed
 and the derivation of the party's fact there is the witness.  Ways with identical witnesses
 are shown once.  Each way carries the evidence of its fact (the witness attains it) and of
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from threatmodel.engine import sop
+from threatmodel.engine.bdd import Function
 from threatmodel.engine.exposure import Analysis, example_setting
 from threatmodel.engine.inference import Step
 from threatmodel.engine.space import Setting
@@ -75,6 +77,10 @@ def explain(analysis: Analysis, party: str, datum: str) -> Explanation:
     for level in (Level.PLAINTEXT, Level.CIPHERTEXT):
         function = conditions.level(party, datum, level)
         cover = sop.condition_cover(bdd, function, conditions.allowed)
+        if cover is None:  # too many products to list: one way, the whole condition
+            whole = _way(analysis, party, datum, level, texts[level.value], function, seen)
+            ways += [whole] if whole is not None else []
+            continue
         for cube in cover:
             region = function & bdd.cube(dict(cube))
             for other in cover:
@@ -82,21 +88,36 @@ def explain(analysis: Analysis, party: str, datum: str) -> Explanation:
                     region &= ~bdd.cube(dict(other))
             if region == bdd.false:
                 region = function & bdd.cube(dict(cube))
-            setting = example_setting(analysis, region)
-            if setting is None:
-                continue
-            result = analysis.result_for(setting)
-            fact = result.closure.strongest_fact(party, datum)
-            if fact is None:
-                continue
-            path = tuple(result.closure.derivation(fact))
-            grounds = tuple(derivation_evidence(analysis.model, result.closure, fact))
-            steps = tuple(step.phrase for step in grounds)
-            if steps in seen:
-                continue
-            seen.add(steps)
-            lines = tuple(witness_text(analysis.model, result.closure, fact))
             condition = sop.format_cover([cube]) if cube else "always"
-            evidence = Evidence.of_rank(result.closure.tiers[fact])
-            ways.append(Way(level, condition, setting, steps, lines, path, evidence, grounds))
+            way = _way(analysis, party, datum, level, condition, region, seen)
+            if way is not None:
+                ways.append(way)
     return Explanation(party, datum, texts, tuple(ways))
+
+
+def _way(
+    analysis: Analysis,
+    party: str,
+    datum: str,
+    level: Level,
+    condition: str,
+    region: Function,
+    seen: set[tuple[str, ...]],
+) -> Way | None:
+    """The way shown for the settings of ``region``, unless its witness is in ``seen``."""
+    setting = example_setting(analysis, region)
+    if setting is None:
+        return None
+    result = analysis.result_for(setting)
+    fact = result.closure.strongest_fact(party, datum)
+    if fact is None:
+        return None
+    path = tuple(result.closure.derivation(fact))
+    grounds = tuple(derivation_evidence(analysis.model, result.closure, fact))
+    steps = tuple(step.phrase for step in grounds)
+    if steps in seen:
+        return None
+    seen.add(steps)
+    lines = tuple(witness_text(analysis.model, result.closure, fact))
+    evidence = Evidence.of_rank(result.closure.tiers[fact])
+    return Way(level, condition, setting, steps, lines, path, evidence, grounds)

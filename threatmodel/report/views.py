@@ -15,7 +15,7 @@ from threatmodel.engine.exposure import (
     example_setting,
     level_evidence,
 )
-from threatmodel.engine.witness import witness_steps, witness_text
+from threatmodel.engine.witness import WITNESS_LIMIT, witness_steps, witness_text
 from threatmodel.load.model import Evidence, Level, Model
 
 EVIDENCE_LEGEND = (
@@ -167,8 +167,8 @@ def expectation_reports(analysis: Analysis) -> tuple[list[ViolationReport], list
             if mine:
                 first = mine[0]
                 party = first.party
-                witness = tuple(witness_steps(model, first.closure, first.fact))
-                lines = tuple(witness_text(model, first.closure, first.fact))
+                witness = tuple(witness_steps(model, first.closure, first.fact, WITNESS_LIMIT))
+                lines = tuple(witness_text(model, first.closure, first.fact, limit=WITNESS_LIMIT))
         violated.append(
             ViolationReport(
                 expectation=expectation_id,

@@ -6,7 +6,7 @@ from typing import Any
 
 from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import Analysis, Change, Impact, SettingResult, level_evidence
-from threatmodel.engine.witness import witness_steps
+from threatmodel.engine.witness import WITNESS_LIMIT, witness_steps
 from threatmodel.report.encode import json_text
 
 FORMAT = "threatmodel-analysis/1"
@@ -84,7 +84,7 @@ def setting_document(analysis: Analysis, result: SettingResult) -> dict[str, Any
                 "party": v.party,
                 "data": v.datum,
                 "level": v.level.value,
-                "witness": witness_steps(analysis.model, v.closure, v.fact),
+                "witness": witness_steps(analysis.model, v.closure, v.fact, WITNESS_LIMIT),
             }
             for v in result.violations
         ],

@@ -1,0 +1,231 @@
+"""Cost that stays proportional to the model: long chains print shortened witnesses (the
+full one stays available from ``explain``), and hostile conditions print bounded text.
+Sizes here are small; the figures are in ``benchmarks/``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import threatmodel.cli as cli_package
+from tests.conftest import Run
+from threatmodel.cli import cli, options
+from threatmodel.engine import factored
+from threatmodel.engine.bdd import Bdd
+from threatmodel.engine.exposure import DEFAULT_MAX_SETTINGS, analyze
+from threatmodel.engine.inference import plain
+from threatmodel.engine.space import Mode
+from threatmodel.engine.witness import WITNESS_LIMIT, derivation_items, witness_steps
+from threatmodel.load.loader import load_text
+
+
+def chain(parties: int, kind: str = "flows") -> str:
+    """Parties ``p0 → p1 → ...`` passing one personal datum on; with ``access``,
+    authorities each compelling the previous one."""
+    out = ["threatmodel: 1", "title: Chain", "parties:", "  p0: {kind: service}"]
+    if kind == "flows":
+        out += [f"  p{i}: {{kind: service}}" for i in range(1, parties)]
+        out += ["data:", "  d: {origin: [p0]}", "flows:"]
+        out += [f"  f{i}: {{from: p{i}, to: p{i + 1}, data: [d]}}" for i in range(parties - 1)]
+    else:
+        out += [f"  p{i}: {{kind: authority}}" for i in range(1, parties)]
+        out += ["data:", "  d: {origin: [p0]}", "access:"]
+        out += [f"  c{i}: {{party: p{i}, from: p{i - 1}, kind: compel}}" for i in range(1, parties)]
+    return "\n".join(out) + "\n"
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "chain.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_long_chain_keeps_its_first_and_last_steps_and_counts_the_rest(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    result = run_cli("check", write(tmp_path, chain(60)), "--format", "json")
+    findings = {f["party"]: f for f in json.loads(result.stdout)["models"][0]["findings"]}
+    witness = findings["p59"]["witness"]
+    assert witness[0] == "p0 originates d"
+    assert witness[1] == "… 49 more steps …"
+    assert witness[2:] == [f"f{i} (p{i} → p{i + 1}, none)" for i in range(49, 59)]
+    assert len(findings["p20"]["witness"]) == 21, "a chain this short is shown whole"
+
+
+def test_shortened_witnesses_keep_the_report_linear(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    short = run_cli("check", write(tmp_path, chain(100))).stdout
+    long = run_cli("check", write(tmp_path, chain(400))).stdout
+    assert "… 387 more steps …" in long
+    assert len(long) < 4.5 * len(short)
+
+
+def test_explain_prints_the_whole_chain(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    result = run_cli("explain", write(tmp_path, chain(60)), "--party", "p59", "--data", "d")
+    text = " ".join(line.strip() for line in result.stdout.splitlines())
+    assert "more steps" not in text
+    assert all(f"f{i} (p{i}" in text for i in range(59))
+
+
+def test_a_long_chain_of_compelled_authorities_names_the_last_accesses(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    result = run_cli("check", write(tmp_path, chain(40, "access")), "--format", "json")
+    (finding,) = [
+        f
+        for f in json.loads(result.stdout)["models"][0]["findings"]
+        if f["rule"] == "TM002" and f["party"] == "p39"
+    ]
+    assert finding["message"] == (
+        "p39 reads d in plaintext through c39 (compels p38), c38 (compels p37) and c37 "
+        "(compels p36), the last of 40 steps"
+    )
+    assert finding["elements"] == ["c39", "c38", "c37"]
+
+
+def test_shortened_derivations_agree_with_the_full_one_when_nothing_is_left_out() -> None:
+    text = """\
+threatmodel: 1
+title: Relay
+parties:
+  alice: {kind: person}
+  server: {kind: service}
+  bob: {kind: person}
+data: {msg: {origin: [alice]}}
+keys:
+  k: {holders: [alice]}
+flows:
+  up: {from: alice, to: server, data: [msg], protection: {end_to_end: k}}
+  down: {from: server, to: bob, data: [msg], protection: transport}
+  key: {from: alice, to: bob, data: [k]}
+"""
+    analysis = analyze(load_text(text, "m.yaml"))
+    closure = analysis.default.closure
+    fact = plain("bob", "msg")
+    assert derivation_items(closure, fact, WITNESS_LIMIT) == closure.derivation(fact)
+    assert witness_steps(analysis.model, closure, fact, 1) == witness_steps(
+        analysis.model, closure, fact
+    )
+
+
+def test_chain_starts_are_found_without_a_limit_on_depth() -> None:
+    analysis = analyze(load_text(chain(3000), "m.yaml"))
+    closure = analysis.default.closure
+    assert closure.chain_start(plain("p2999", "d")) == (plain("p0", "d"), 2999)
+    items = derivation_items(closure, plain("p2999", "d"), WITNESS_LIMIT)
+    assert len(items) == WITNESS_LIMIT + 2
+
+
+def xor_model(toggles: int) -> str:
+    """The datum reaches ``sink`` when an odd number of toggles is on: each toggle picks
+    whether the datum crosses between two parallel lines of parties."""
+    out = ["threatmodel: 1", "title: Exclusive or", "parties:"]
+    out += [f"  {side}{i}: {{kind: service}}" for i in range(toggles + 1) for side in "eo"]
+    out += ["  sink: {kind: service}", "toggles:"]
+    out += [f"  t{i}: {{default: false}}" for i in range(toggles)]
+    out += ["data:", "  d: {origin: [e0]}", "flows:"]
+    for i in range(toggles):
+        for side, other in (("e", "o"), ("o", "e")):
+            out.append(
+                f"  {side}{i}s: {{from: {side}{i}, to: {side}{i + 1}, data: [d], when: not t{i}}}"
+            )
+            out.append(
+                f"  {side}{i}x: {{from: {side}{i}, to: {other}{i + 1}, data: [d], when: t{i}}}"
+            )
+    out.append(f"  out: {{from: o{toggles}, to: sink, data: [d]}}")
+    return "\n".join(out) + "\n"
+
+
+def test_a_condition_with_too_many_products_is_printed_factored_and_exact() -> None:
+    analysis = analyze(load_text(xor_model(16), "m.yaml"))
+    xor = " xor ".join(f"t{i}" for i in range(16))
+    assert analysis.condition_texts["d"]["sink"]["plaintext"] == (
+        f"{xor} [factored form; its sum of products has 32,768 products]"
+    )
+    assert analysis.condition_texts["d"]["o2"]["plaintext"] == "(not t0 and t1) or (t0 and not t1)"
+    total = sum(
+        len(text)
+        for per_party in analysis.condition_texts["d"].values()
+        for text in per_party.values()
+    )
+    assert total < 150_000, "as a sum of products, sink's condition alone is 2 MB"
+
+
+def test_explain_shows_one_way_for_a_factored_condition(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    path = tmp_path / "xor.yaml"
+    path.write_text(xor_model(13), encoding="utf-8")
+    result = run_cli("explain", str(path), "--party", "sink", "--data", "d", "--format", "json")
+    document = json.loads(result.stdout)
+    xor = " xor ".join(f"t{i}" for i in range(13))
+    marked = f"{xor} [factored form; its sum of products has 4,096 products]"
+    assert document["conditions"]["plaintext"] == marked
+    assert [way["condition"] for way in document["ways"]] == [marked]
+
+
+def bdd_of(names: str) -> Bdd:
+    return Bdd(names.split(), "autoref")
+
+
+def test_factored_forms_name_each_shape_of_a_node() -> None:
+    bdd = bdd_of("a b c")
+    a, b, c = (bdd.var(name) for name in "abc")
+    assert factored.condition_text((bdd, a & (b | c))) == "a and (b or c) [factored form]"
+    xor3 = bdd.manager.ite(a, ~((b & ~c) | (~b & c)), (b & ~c) | (~b & c))
+    assert factored.condition_text((bdd, ~a | (b & ~c) | (~b & c)), 5) == (
+        "not a or (b xor c) [factored form; its sum of products has 5 products]"
+    )
+    assert factored.condition_text((bdd, ~xor3)) == "a xor b xor not c [factored form]"
+    assert factored.condition_text((bdd, bdd.manager.ite(a, b, c))) == (
+        "if a then b else c [factored form]"
+    )
+
+
+def test_factored_forms_name_shared_parts_instead_of_repeating_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(factored, "INLINE_LIMIT", 3)
+    bdd = bdd_of("a b c d")
+    a, b, c, d = (bdd.var(name) for name in "abcd")
+    shared = c & d
+    function = bdd.manager.ite(a, b | shared, ~b & shared)
+    assert factored.condition_text((bdd, function)) == (
+        "if a then (b or C1) else (not b and C1) where C1 = c and d [factored form]"
+    )
+
+
+def test_the_command_list_matches_the_commands() -> None:
+    for name, entry in cli_package.COMMANDS.items():
+        command = cli.commands[name]
+        assert command.name == name
+        assert command.get_short_help_str(limit=1000) == entry.summary
+    assert tuple(mode.value for mode in Mode) == options.ASSUMPTION_MODES
+    assert options.DEFAULT_MAX_SETTINGS == DEFAULT_MAX_SETTINGS
+
+
+def test_help_and_validate_import_no_analysis(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(chain(3), encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from threatmodel.cli import cli\n"
+        "for arguments in (['--help'], ['validate', sys.argv[1]]):\n"
+        "    try:\n"
+        "        cli(arguments, prog_name='threatmodel')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print(sorted(m for m in ('networkx', 'dd', 'graphviz', 'threatmodel.engine.exposure',"
+        " 'threatmodel.checks', 'threatmodel.load.model') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(model)], capture_output=True, text=True, check=True
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert lines == ["[]", "['threatmodel.load.model']"]
