@@ -608,3 +608,15 @@ def test_forced_changes_of_several_variables_match_set(
         assert "Same as analyze --set " + " --set ".join(assignments) in shown["status"]
         changes = ", ".join(f"{n} → {str(v).lower()}" for n, v in forced.items())
         assert f"The constraints force {changes}" in shown["status"]
+
+
+def test_explanation_of_a_sealed_reading_points_to_coalitions(
+    tmp_path: Path, run_cli: Callable[..., Run], session: Callable[..., Session]
+) -> None:
+    path = _report(run_cli, "models/e2ee_messenger.yaml", tmp_path / "r.html")
+    page = session().open(path)
+    page.click('.cell[data-party="servers"][data-datum="dm_text"]')
+    text = page.locator("#explanation").inner_text()
+    assert "threatmodel coalitions MODEL --data dm_text" in text
+    page.click('.cell[data-party="servers"][data-datum="chat_metadata"]')
+    assert "threatmodel coalitions" not in page.locator("#explanation").inner_text()

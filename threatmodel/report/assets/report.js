@@ -516,8 +516,13 @@
         conditions.append(el("li", {}, [name + " when ", code(text), holds ? " — holds now" : " — does not hold now"]));
       });
       box.append(el("p", {}, [level === "none" ? "It gets it in other settings:" : "Conditions:"]), conditions);
+      if (c.ciphertext !== "never") {
+        box.append(el("p", {class: "coalitions"}, [party + " holds " + datum +
+          " sealed in some settings; which parties could read it together: ",
+          code("threatmodel coalitions MODEL --data " + datum), "."]));
+      }
       if (A.ways_omitted) {
-        box.append(el("p", {}, ["Witnesses are not embedded for models this large; run ", code("threatmodel explain MODEL " + party + " " + datum), "."]));
+        box.append(el("p", {}, ["Witnesses are not embedded for models this large; run ", code("threatmodel explain MODEL --party " + party + " --data " + datum), "."]));
         return;
       }
       (A.ways[party + "/" + datum] || []).forEach((way, k) => {
