@@ -21,15 +21,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from threatmodel.checks import violated_expectations
 from threatmodel.engine import sop
 from threatmodel.engine.consistency import load_file
 from threatmodel.engine.exposure import (
     Analysis,
     SettingResult,
     analyze,
+    example_setting,
     expectation_parties,
     level_evidence,
 )
+from threatmodel.load.expr import parse
 from threatmodel.load.model import Level
 from threatmodel.report.views import reading_evidence
 
@@ -159,16 +162,19 @@ def plaintext_conditions(analysis: Analysis, datum: str) -> list[tuple[str, list
     return list(grouped.items())
 
 
-def kept_after_reset(analysis: Analysis, datum: str) -> list[tuple[str, list[str]]]:
+def kept_after_reset(analysis: Analysis, datum: str) -> list[tuple[str, list[Graded]]]:
     """(condition, parties): who still reads ``datum`` in plaintext *and* keeps it, with the
-    reset toggle on, as conditions over the other variables."""
+    reset toggle on, as conditions over the other variables; each party with the tier of
+    its reading in the allowed setting nearest to the default where, the reset on, it reads
+    and keeps the datum."""
     conditions = analysis.conditions
     bdd = conditions.bdd
     space = analysis.space
     on = {RESET_TOGGLE: True}
     allowed = bdd.restrict(conditions.allowed, on)
+    reset = space.compile(bdd, parse(RESET_TOGGLE))
     mine = own_side(analysis)
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, list[Graded]] = {}
     for party_id in sorted(analysis.model.parties):
         if party_id in mine:
             continue
@@ -177,8 +183,12 @@ def kept_after_reset(analysis: Analysis, datum: str) -> list[tuple[str, list[str
             continue
         keeps = space.compile(bdd, analysis.model.parties[party_id].retains)
         text = sop.condition_text(bdd, bdd.restrict(reads & keeps, on), allowed)
-        if text != sop.NEVER:
-            grouped.setdefault(text, []).append(party_id)
+        if text == sop.NEVER:
+            continue
+        setting = example_setting(analysis, reads & keeps & reset)
+        assert setting is not None
+        tier = _tier(analysis.result_for(setting), party_id, datum)
+        grouped.setdefault(text, []).append((party_id, tier))
     return list(grouped.items())
 
 
@@ -206,12 +216,24 @@ def assumption_notes(analysis: Analysis) -> list[str]:
     return notes
 
 
-def failing_expectations(analysis: Analysis) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(id, title, [(party, condition)]) for each expectation some setting violates."""
+def failing_expectations(
+    analysis: Analysis,
+) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """(id, title, [(party, tier, condition)]) for each expectation some setting violates;
+    the tier is the violation's (its witness's, in the allowed setting nearest to the
+    default where the expectation breaks)."""
+    tiers = {
+        (violation.about[0], violation.party): violation.evidence
+        for violation in violated_expectations(analysis)
+    }
     failing = []
     for expectation_id, expectation in analysis.model.expectations.items():
         broken = [
-            (party, analysis.expectation_texts[expectation_id][party])
+            (
+                party,
+                tiers[(expectation_id, party)] or "",
+                analysis.expectation_texts[expectation_id][party],
+            )
             for party in expectation_parties(analysis.model, expectation_id)
             if analysis.expectation_texts[expectation_id][party] != sop.NEVER
         ]
@@ -238,11 +260,6 @@ def rows(analysis: Analysis) -> list[tuple[str, SettingResult]]:
     if not has_default:
         found.insert(0, ("Default setting", analysis.default))
     return found
-
-
-def _code(names: Iterable[str]) -> str:
-    text = ", ".join(f"`{name}`" for name in names)
-    return text or "—"
 
 
 def _graded(names: Iterable[Graded]) -> str:
@@ -305,8 +322,8 @@ def model_section(headline: Headline, analysis: Analysis) -> list[str]:
             "later warrant still obtains:"
         )
         lines.append("")
-        for text, parties in kept_after_reset(analysis, headline.reset_datum):
-            lines.append(f"* {_code(parties)}: {text}")
+        for text, graded in kept_after_reset(analysis, headline.reset_datum):
+            lines.append(f"* {_graded(graded)}: {text}")
         lines.append("")
     failing = failing_expectations(analysis)
     if failing:
@@ -314,8 +331,8 @@ def model_section(headline: Headline, analysis: Analysis) -> list[str]:
         lines.append("")
         for expectation_id, title, broken in failing:
             parts = "; ".join(
-                f"`{party}` " + ("always" if text == "always" else f"when {text}")
-                for party, text in broken
+                f"`{party}` ({tier}) " + ("always" if text == "always" else f"when {text}")
+                for party, tier, text in broken
             )
             lines.append(f"* `{expectation_id}` ({title}): broken by {parts}")
         lines.append("")
@@ -340,9 +357,10 @@ def render(root: Path = ROOT) -> str:
         "Every reading carries its evidence tier: the weakest step of the best-supported way",
         "it arises, from `established` (court or official records, audits, observation,",
         "admissions) through `documented` (reports, claims), `analysed` and `inferred` to",
-        "`unsourced` (a step no source backs). In the lists, the tier is the reading's in",
-        "the default setting, or in the nearest setting where it happens. `threatmodel",
-        "explain MODEL --party P --data D` shows the sources behind every step.",
+        "`unsourced` (a step no source backs). In the lists, the tier is the reading's (for",
+        "a failing expectation, the violation's) in the default setting, or in the nearest",
+        "setting where it happens. `threatmodel explain MODEL --party P --data D` shows the",
+        "sources behind every step.",
         "",
     ]
     previous = Path.cwd()

@@ -116,15 +116,15 @@ def test_text_lines_point_at_the_element(run_cli: Callable[..., Run]) -> None:
     assert result.exit_code == 1
     out = result.stdout.splitlines()
     assert out[0] == (
-        "models/assistant_messenger.yaml:157:3: TM100 high: expectation e2ee_hides_dms: servers "
+        "models/assistant_messenger.yaml:188:3: TM100 high: expectation e2ee_hides_dms: servers "
         "may get at most ciphertext of dm_text, but reads it in plaintext "
-        "(when e2ee and not no_server_key_copy; evidence: unsourced)"
+        "(when e2ee and not no_server_key_copy; evidence: inferred)"
     )
     assert out[1] == "    servers opens dm_text with chat_key"
     assert (
-        "models/assistant_messenger.yaml:147:3: TM002 high: law_enforcement reads dm_text in "
+        "models/assistant_messenger.yaml:176:3: TM002 high: law_enforcement reads dm_text in "
         "plaintext through warrant (compels servers) (when not e2ee or not no_server_key_copy; "
-        "evidence: unsourced)"
+        "evidence: established)"
     ) in out
     assert out[-3:] == [
         "models/assistant_messenger.yaml: 5 violated expectations, 21 findings "

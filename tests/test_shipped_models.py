@@ -5,9 +5,10 @@ conditions, expectations), and the README section generated from them."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -15,13 +16,29 @@ from types import ModuleType
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, Run
 from threatmodel.assessment import judge
 from threatmodel.engine import sop
 from threatmodel.engine.consistency import load_file
-from threatmodel.engine.exposure import Analysis, SettingResult, analyze, boundary_members
+from threatmodel.engine.evidence import element_tier
+from threatmodel.engine.exposure import (
+    Analysis,
+    SettingResult,
+    analyze,
+    boundary_members,
+    level_evidence,
+)
 from threatmodel.load.expr import parse
-from threatmodel.load.model import Assurance, Level, Model, Status
+from threatmodel.load.model import (
+    Access,
+    Assurance,
+    Evidence,
+    Flow,
+    Graded,
+    Level,
+    Model,
+    Status,
+)
 
 SHIPPED = ("instagram_ai", "whatsapp_ai", "messenger_ai", "e2ee_messenger")
 FACTS = FIXTURES / "research" / "meta_facts.md"
@@ -438,22 +455,27 @@ TIERS = {
     Assurance.INFERENCE: 0,
 }
 """Evidence tiers, strongest 3 (established), then documented, analysed and inferred."""
+STATED = {"established": 3, "documented": 2, "analysed": 1, "inferred": 0, "unsourced": -1}
+"""The same ranks for an element's own ``evidence:``."""
 
 
 @cache
 def supported(name: str, tier: int) -> Analysis:
-    """The model with only the flows and accesses whose strongest source reaches ``tier``
-    (unsourced ones are steps on a device, kept): what the record shows at that tier."""
+    """The model with only the flows and accesses whose own ``evidence:``, or else strongest
+    source, reaches ``tier`` (one with neither is dropped): what the record shows at that
+    tier, computed without the engine's grading."""
     loaded = load_file(str(ROOT / "models" / f"{name}.yaml"))
     model = loaded.model
 
-    def strong(source: tuple[str, ...]) -> bool:
-        assurances = [model.sources[s].assurance for s in source]
-        return not source or max(TIERS[a] for a in assurances if a is not None) >= tier
+    def strong(element: Flow | Access) -> bool:
+        if element.evidence is not None:
+            return STATED[element.evidence.value] >= tier
+        assurances = [model.sources[s].assurance for s in element.source]
+        return max((TIERS[a] for a in assurances if a is not None), default=-1) >= tier
 
     update = {
-        "flows": {k: f for k, f in model.flows.items() if strong(f.source)},
-        "access": {k: a for k, a in model.access.items() if strong(a.source)},
+        "flows": {k: f for k, f in model.flows.items() if strong(f)},
+        "access": {k: a for k, a in model.access.items() if strong(a)},
     }
     restricted: Model = model.model_copy(update=update)
     return analyze(replace(loaded, model=restricted))
@@ -499,6 +521,125 @@ def test_what_the_record_establishes_and_what_it_only_documents(
 
     assert reads(tier)
     assert tier == 3 or not reads(tier + 1)
+
+
+def tier_of(name: str, scenario_id: str, party: str, datum: str) -> str:
+    """The engine's evidence tier of ``party``'s plaintext reading of ``datum``."""
+    closure = scenario(name, scenario_id).closure
+    assert closure.level(party, datum) is Level.PLAINTEXT, (party, datum)
+    tier = level_evidence(closure, party, datum)
+    assert tier is not None
+    return tier.value
+
+
+@pytest.mark.parametrize(
+    ("name", "scenario_id", "party", "datum", "tier"),
+    [
+        # Admitted by Meta: AI chats are kept and used for training (WA-3, TR-3) and, as a
+        # signal, for ads (AD-1); the steps on the user's device are self-evident.
+        ("instagram_ai", "today", "meta_ai", "ai_prompt", "established"),
+        ("instagram_ai", "today", "training_store", "ai_prompt", "established"),
+        ("instagram_ai", "today", "ads_system", "ai_ad_signal", "established"),
+        ("messenger_ai", "today", "training_store", "ai_prompt", "established"),
+        ("whatsapp_ai", "mention_in_group", "meta_ai", "mention_text", "established"),
+        ("messenger_ai", "business_ai_chat", "business", "business_chat", "established"),
+        # An ordinary Instagram DM is not end-to-end encrypted (IG-2, observed); that a
+        # warrant yields it is Meta's own guideline (LE-1).
+        ("instagram_ai", "today", "meta_servers", "dm_text", "established"),
+        ("instagram_ai", "today", LE, "dm_text", "documented"),
+        # Messenger messages without E2EE were produced under warrant (MS-8, court record).
+        ("messenger_ai", "unencrypted_chat", LE, "dm_text", "established"),
+        # Reported or claimed: contractors (HR-1), Private Processing (PP-1), a friend's
+        # share after the end-to-end delivery Meta describes (WA-2), and mentions reaching
+        # Meta despite Advanced Chat Privacy (the conflicting report, WA-5).
+        ("instagram_ai", "today", "human_reviewers", "ai_prompt", "documented"),
+        ("whatsapp_ai", "incognito", "pp_enclave", "ai_prompt", "documented"),
+        ("whatsapp_ai", "friend_shares", "meta_ai", "dm_text", "documented"),
+        (
+            "whatsapp_ai",
+            "mention_with_acp_conflicting_report",
+            "meta_ai",
+            "mention_text",
+            "documented",
+        ),
+        # Analysed: metadata on a relay (MS-4); Private Processing failing as PP-9 analyses.
+        ("e2ee_messenger", "everyday", "servers", "chat_metadata", "analysed"),
+        ("e2ee_messenger", "everyday", LE, "chat_metadata", "analysed"),
+        ("e2ee_messenger", "app_not_as_claimed", "servers", "dm_text", "analysed"),
+        ("whatsapp_ai", "incognito_claim_false", "pp_gateway", "ai_prompt", "analysed"),
+        # Inferred: warrants for AI chats and cloud backups (LE-5, WA-8), an open question
+        # taken as true (MS-6), and what follows from a claim being false.
+        ("instagram_ai", "today", LE, "ai_prompt", "inferred"),
+        ("whatsapp_ai", "today", LE, "ai_prompt", "inferred"),
+        ("messenger_ai", "today", LE, "ai_prompt", "inferred"),
+        ("whatsapp_ai", "unencrypted_backup", LE, "dm_text", "inferred"),
+        ("messenger_ai", "mention_in_e2ee_chat", "meta_ai", "mention_text", "inferred"),
+        ("instagram_ai", "e2ee_claim_false", "meta_servers", "e2ee_era_text", "inferred"),
+        ("messenger_ai", "e2ee_claim_false", "meta_servers", "dm_text", "inferred"),
+    ],
+)
+def test_each_reading_has_the_tier_the_record_gives_it(
+    name: str, scenario_id: str, party: str, datum: str, tier: str
+) -> None:
+    assert tier_of(name, scenario_id, party, datum) == tier
+
+
+@pytest.mark.parametrize(
+    ("name", "datum", "expected"),
+    [
+        (
+            "instagram_ai",
+            "ai_prompt",
+            {
+                LE: "inferred",
+                "training_store": "established",
+                "human_reviewers": "documented",
+                "meta_ai": "established",
+            },
+        ),
+        ("instagram_ai", "ai_ad_signal", {"ads_system": "established"}),
+        ("e2ee_messenger", "chat_metadata", {"servers": "analysed", LE: "analysed"}),
+    ],
+)
+def test_analyze_json_grades_the_default_setting(
+    run_cli: Callable[..., Run], name: str, datum: str, expected: dict[str, str]
+) -> None:
+    """``exposure[datum].evidence`` of the default setting, as ``analyze`` writes it."""
+    result = run_cli("analyze", str(ROOT / "models" / f"{name}.yaml"), "--format", "json")
+    output = json.loads(result.stdout)
+    default = output["default"]["values"]
+    (setting,) = [s for s in output["settings"] if s["values"] == default]
+    evidence = setting["exposure"][datum]["evidence"]
+    assert {party: evidence[party] for party in expected} == expected
+
+
+def _used_elements(model: Model) -> Iterator[tuple[str, Graded]]:
+    """Every element that some derivation step rests on (docs/format.md, "Evidence")."""
+    for section in ("data", "keys", "flows", "access"):
+        for element_id, element in getattr(model, section).items():
+            yield f"{section}.{element_id}", element
+    observers = {o for flow in model.flows.values() for o in flow.observers}
+    sources = {access.from_ for access in model.access.values()}
+    for party_id in sorted(observers | sources):
+        yield f"parties.{party_id}", model.parties[party_id]
+
+
+@pytest.mark.parametrize("name", [*SHIPPED, "assistant_messenger"])
+def test_every_step_is_stated_or_sourced(name: str) -> None:
+    """So that ``unsourced`` in a table would mean a real gap: there is none today."""
+    model = analysis_of(name).model
+    unsourced = [
+        element_id
+        for element_id, element in _used_elements(model)
+        if element_tier(model, element) is Evidence.UNSOURCED
+    ]
+    assert unsourced == []
+
+
+def test_no_reading_in_the_readme_is_unsourced() -> None:
+    section = script().current_section((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert "(unsourced)" not in section
+    assert "(inferred)" in section and "(established)" in section
 
 
 # ------------------------------------------------------------------ /reset-ai
