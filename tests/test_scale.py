@@ -22,6 +22,7 @@ from threatmodel.engine.inference import plain
 from threatmodel.engine.space import Mode
 from threatmodel.engine.witness import WITNESS_LIMIT, derivation_items, witness_steps
 from threatmodel.load.loader import load_text
+from threatmodel.load.model import Evidence
 
 
 def chain(parties: int, kind: str = "flows") -> str:
@@ -208,6 +209,7 @@ def test_the_command_list_matches_the_commands() -> None:
         assert command.get_short_help_str(limit=1000) == entry.summary
     assert tuple(mode.value for mode in Mode) == options.ASSUMPTION_MODES
     assert options.DEFAULT_MAX_SETTINGS == DEFAULT_MAX_SETTINGS
+    assert tuple(tier.value for tier in Evidence) == options.EVIDENCE_TIERS
 
 
 def test_help_and_validate_import_no_analysis(tmp_path: Path) -> None:
