@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step, plain
@@ -130,9 +130,35 @@ class Closure:
 
 def close(problem: Problem, active: frozenset[str]) -> Closure:
     """The least fixpoint of the rules with the flows and accesses in ``active``."""
+    costs, tiers, steps = derive(problem, problem.initial(), active)
+    readers: dict[str, set[str]] = defaultdict(set)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for fact in costs:
+        (readers if fact[0] == PLAIN else holders)[fact[2]].add(fact[1])
+    sealed = {datum: parties - readers.get(datum, set()) for datum, parties in holders.items()}
+    return Closure(steps=steps, costs=costs, tiers=tiers, readers=dict(readers), sealed=sealed)
+
+
+def derive(
+    problem: Problem,
+    seeds: Iterable[Step],
+    active: Container[str],
+    known: Closure | None = None,
+    sink: str | None = None,
+) -> tuple[dict[Fact, int], dict[Fact, int], dict[Fact, Step]]:
+    """The facts derived from ``seeds`` and from every fact derived, each with its witness
+    (costs, tiers and steps, by fact), by the algorithm of the module documentation.
+
+    Only steps whose guard is in ``active`` (or that have none) apply.  ``known``: a closure
+    whose facts count as premises but are not derived again; ``sink``: derive only facts
+    about that party (:func:`threatmodel.engine.pool.pool_closure` adds one party's facts
+    to a finished closure).
+    """
     costs: dict[Fact, int] = {}
     tiers: dict[Fact, int] = {}
     steps: dict[Fact, Step] = {}
+    known_costs: Mapping[Fact, int] = known.costs if known is not None else {}
+    known_tiers: Mapping[Fact, int] = known.tiers if known is not None else {}
     ciphers: dict[tuple[str, str], list[str]] = defaultdict(list)
     heap: list[tuple[int, int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
     sequence = 0
@@ -140,40 +166,40 @@ def close(problem: Problem, active: frozenset[str]) -> Closure:
     def ciphers_under(party: str, key: str) -> list[str]:
         return ciphers.get((party, key), [])
 
-    for step in problem.initial():
-        sequence += 1
-        heapq.heappush(heap, (step.tier, 1, step.conclusion, step.order(), sequence, step))
-    while heap:
-        tier, cost, fact, _, _, step = heapq.heappop(heap)
-        if fact in costs:
-            continue
+    # The loop is written out (no helper per step): it is the hot path of every setting.
+    candidates: Iterable[Step] = seeds
+    while True:
+        for step in candidates:
+            conclusion = step.conclusion
+            if conclusion in costs or (sink is not None and conclusion[1] != sink):
+                continue
+            if step.guard is not None and step.guard not in active:
+                continue
+            total = 1
+            weakest = step.tier
+            for premise in step.premises:
+                cost = costs.get(premise)
+                if cost is None:
+                    cost = known_costs.get(premise)
+                    if cost is None:
+                        break
+                    weakest = max(weakest, known_tiers[premise])
+                else:
+                    weakest = max(weakest, tiers[premise])
+                total += cost
+            else:
+                sequence += 1
+                heapq.heappush(heap, (weakest, total, conclusion, step.order(), sequence, step))
+        while heap:
+            tier, cost, fact, _, _, step = heapq.heappop(heap)
+            if fact not in costs:
+                break
+        else:
+            break
         costs[fact] = cost
         tiers[fact] = tier
         steps[fact] = step
         if fact[0] == CIPHER:
             ciphers[(fact[1], fact[3])].append(fact[2])
-        for follow in problem.consequences(fact, ciphers_under):
-            if follow.conclusion in costs:
-                continue
-            if follow.guard is not None and follow.guard not in active:
-                continue
-            total = 1
-            weakest = follow.tier
-            for premise in follow.premises:
-                premise_cost = costs.get(premise)
-                if premise_cost is None:
-                    break
-                total += premise_cost
-                weakest = max(weakest, tiers[premise])
-            else:
-                sequence += 1
-                heapq.heappush(
-                    heap,
-                    (weakest, total, follow.conclusion, follow.order(), sequence, follow),
-                )
-    readers: dict[str, set[str]] = defaultdict(set)
-    holders: dict[str, set[str]] = defaultdict(set)
-    for fact in costs:
-        (readers if fact[0] == PLAIN else holders)[fact[2]].add(fact[1])
-    sealed = {datum: parties - readers.get(datum, set()) for datum, parties in holders.items()}
-    return Closure(steps=steps, costs=costs, tiers=tiers, readers=dict(readers), sealed=sealed)
+        candidates = problem.consequences(fact, ciphers_under)
+    return costs, tiers, steps

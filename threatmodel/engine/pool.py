@@ -18,14 +18,13 @@ in one setting (:func:`pool_in_setting`); in one setting its minimal true sets o
 
 from __future__ import annotations
 
-import heapq
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import cast
 
 from threatmodel.engine.bdd import Bdd, Function
-from threatmodel.engine.closure import Closure
+from threatmodel.engine.closure import Closure, derive
 from threatmodel.engine.graph import build_graph
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step
 from threatmodel.engine.space import Space
@@ -126,55 +125,14 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
     the other facts and their ranks do not change).
     """
     wanted = {pool_flow(member) for member in members}
-    costs: dict[Fact, int] = {}
-    tiers: dict[Fact, int] = {}
-    steps: dict[Fact, Step] = {}
-    ciphers: dict[tuple[str, str], list[str]] = {}
-    heap: list[tuple[int, int, Fact, tuple[int, str, tuple[Fact, ...]], int, Step]] = []
-    sequence = 0
-
-    def ciphers_under(party: str, key: str) -> list[str]:
-        return ciphers.get((party, key), [])
-
-    def cost_of(fact: Fact) -> int | None:
-        return costs.get(fact) if fact[1] == POOL else base.costs.get(fact)
-
-    def tier_of(fact: Fact) -> int:
-        return tiers[fact] if fact[1] == POOL else base.tiers[fact]
-
-    def push(step: Step) -> None:
-        nonlocal sequence
-        if step.conclusion[1] != POOL or step.conclusion in costs:
-            return
-        if step.guard is not None and step.guard not in wanted:
-            return
-        total = 1
-        weakest = step.tier
-        for premise in step.premises:
-            premise_cost = cost_of(premise)
-            if premise_cost is None:
-                return
-            total += premise_cost
-            weakest = max(weakest, tier_of(premise))
-        sequence += 1
-        heapq.heappush(heap, (weakest, total, step.conclusion, step.order(), sequence, step))
-
     member_set = set(members)
-    for fact in base.costs:
-        if fact[1] in member_set:
-            for step in problem.consequences(fact, ciphers_under):
-                push(step)
-    while heap:
-        tier, cost, fact, _, _, step = heapq.heappop(heap)
-        if fact in costs:
-            continue
-        costs[fact] = cost
-        tiers[fact] = tier
-        steps[fact] = step
-        if fact[0] == CIPHER:
-            ciphers.setdefault((fact[1], fact[3]), []).append(fact[2])
-        for follow in problem.consequences(fact, ciphers_under):
-            push(follow)
+    seeds = [
+        step
+        for fact in base.costs
+        if fact[1] in member_set
+        for step in problem.consequences(fact, _no_ciphers)
+    ]
+    costs, tiers, steps = derive(problem, seeds, wanted, known=base, sink=POOL)
     readers = {datum: set(parties) for datum, parties in base.readers.items()}
     sealed = {datum: set(parties) for datum, parties in base.sealed.items()}
     for fact in costs:
@@ -191,6 +149,11 @@ def pool_closure(problem: Problem, base: Closure, members: Iterable[str]) -> Clo
         readers=readers,
         sealed=sealed,
     )
+
+
+def _no_ciphers(party: str, key: str) -> list[str]:
+    """The pool holds nothing yet when the members' facts are first passed on."""
+    return []
 
 
 def coalition_name(ids: Iterable[str]) -> str:
