@@ -59,7 +59,7 @@ COMMANDS = {
         "the settings where it changes; findings and violated expectations new or cleared.",
     ),
     "explain": Entry(
-        "analyze",
+        "explain",
         "explain",
         "Why PARTY gets DATA: its condition per level and a derivation for each way, with "
         "the evidence of every step.",

@@ -43,6 +43,8 @@ YAML11_BOOLEANS = frozenset(
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
+_SPECIAL_PLAIN = _NULLS | _TRUE | _FALSE | YAML11_BOOLEANS
+"""Plain scalars that are not text as written, or that earn a warning."""
 _STR_TAG = "tag:yaml.org,2002:str"
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -190,16 +192,24 @@ class _Frame:
         "keys",
         "path",
         "pending",
+        "recorded",
         "size",
     )
 
     def __init__(
-        self, container: dict[str, Any] | list[Any], path: Path, anchor: Any, is_key: bool
+        self,
+        container: dict[str, Any] | list[Any],
+        path: Path,
+        anchor: Any,
+        is_key: bool,
+        depth: int,
     ) -> None:
         self.container = container
         self.is_key = is_key
         self.is_map = isinstance(container, dict)
         self.path = path
+        self.recorded = len(path) < depth
+        """Whether the positions of this node's members are recorded."""
         self.anchor = anchor
         self.size = 1
         self.pending: str | None = None
@@ -254,15 +264,13 @@ class _Composer:
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
             if kind is scalar_event:
-                if event.tag is not None:
-                    self._check_tag(event.tag, line, column)
+                tag = event.tag
+                if tag is not None:
+                    self._check_tag(tag, line, column)
                 value: Any = event.value
-                if not event.style and event.tag is None:
+                if value in _SPECIAL_PLAIN and not event.style and tag is None:
                     value = self._resolve_plain(value, line, column)
-                if stack and stack[-1].is_map and not stack[-1].has_key:
-                    self._key(stack[-1], value, line, column, True)
-                    if event.anchor:
-                        self.anchors[event.anchor] = (value, 1)
+                if stack and self._scalar_in(stack[-1], value, event, line, column):
                     continue
                 node = self._value_path()
                 if node is not None and len(node) <= self.depth:
@@ -291,7 +299,7 @@ class _Composer:
                 elif len(node) <= self.depth:
                     values[node] = (line, column)
                 container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
-                stack.append(_Frame(container, node, event.anchor, is_key))
+                stack.append(_Frame(container, node, event.anchor, is_key, self.depth))
             elif kind in ends:
                 frame = stack.pop()
                 if frame.anchor:
@@ -306,6 +314,48 @@ class _Composer:
                 documents += 1
                 if documents > 1:
                     raise YamlFatal(line, column, "expected one YAML document per file, found more")
+
+    def _scalar_in(self, frame: _Frame, value: Any, event: Any, line: int, column: int) -> bool:
+        """Put a scalar into the open mapping or sequence ``frame`` when it is a new text
+        key or a plain member (most events); ``False`` leaves it to the general path."""
+        if frame.is_map and not frame.has_key:
+            if not isinstance(value, str) or value in frame.keys:
+                self._key(frame, value, line, column, True)
+            else:
+                frame.has_key = True
+                frame.size += 1
+                frame.keys[value] = (line, column)
+                frame.pending = value
+                if frame.recorded:
+                    self.source.keys[(*frame.path, value)] = (line, column)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            return True
+        if event.anchor:
+            return False
+        container = frame.container
+        if frame.is_map:
+            pending = frame.pending
+            if pending is None:
+                frame.has_key = False
+                frame.size += 1
+                return True
+            node: Path = (*frame.path, pending)
+            container[pending] = value  # type: ignore[call-overload]
+            frame.pending = None
+            frame.has_key = False
+        else:
+            node = (*frame.path, len(container))
+            container.append(value)  # type: ignore[union-attr]
+        frame.size += 1
+        if frame.recorded:
+            self.source.values[node] = (line, column)
+            if self.full and isinstance(value, str):
+                self.source.styles[node] = ScalarStyle(
+                    quoted=event.style in ("'", '"'),
+                    single_line=event.start_mark.line == event.end_mark.line,
+                )
+        return True
 
     def _resolve_plain(self, value: str, line: int, column: int) -> Any:
         if value in _NULLS:
