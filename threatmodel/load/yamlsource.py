@@ -259,6 +259,8 @@ class _Composer:
         while True:
             event = get_event()
             kind = type(event)
+            if kind is scalar_event and stack and self._text_member(stack[-1], event):
+                continue
             if event is None or kind is yaml.StreamEndEvent:
                 return
             mark = event.start_mark
@@ -268,9 +270,12 @@ class _Composer:
                 if tag is not None:
                     self._check_tag(tag, line, column)
                 value: Any = event.value
-                if value in _SPECIAL_PLAIN and not event.style and tag is None:
+                if not event.style and tag is None:
                     value = self._resolve_plain(value, line, column)
-                if stack and self._scalar_in(stack[-1], value, event, line, column):
+                if stack and stack[-1].is_map and not stack[-1].has_key:
+                    self._key(stack[-1], value, line, column, True)
+                    if event.anchor:
+                        self.anchors[event.anchor] = (value, 1)
                     continue
                 node = self._value_path()
                 if node is not None and len(node) <= self.depth:
@@ -315,45 +320,46 @@ class _Composer:
                 if documents > 1:
                     raise YamlFatal(line, column, "expected one YAML document per file, found more")
 
-    def _scalar_in(self, frame: _Frame, value: Any, event: Any, line: int, column: int) -> bool:
-        """Put a scalar into the open mapping or sequence ``frame`` when it is a new text
-        key or a plain member (most events); ``False`` leaves it to the general path."""
-        if frame.is_map and not frame.has_key:
-            if not isinstance(value, str) or value in frame.keys:
-                self._key(frame, value, line, column, True)
-            else:
-                frame.has_key = True
-                frame.size += 1
-                frame.keys[value] = (line, column)
-                frame.pending = value
-                if frame.recorded:
-                    self.source.keys[(*frame.path, value)] = (line, column)
-            if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            return True
-        if event.anchor:
+    def _text_member(self, frame: _Frame, event: Any) -> bool:
+        """Put a scalar that is text, untagged and unanchored into the open mapping or
+        sequence ``frame``, when it is a new key or a member (most events of a model);
+        ``False`` leaves every other scalar to the general path of :meth:`_consume`."""
+        value = event.value
+        if event.tag is not None or event.anchor or (value in _SPECIAL_PLAIN and not event.style):
             return False
+        if frame.is_map and not frame.has_key:
+            if value in frame.keys:
+                return False
+            mark = event.start_mark
+            position = (mark.line + 1, mark.column + 1)
+            frame.has_key = True
+            frame.size += 1
+            frame.keys[value] = position
+            frame.pending = value
+            if frame.recorded:
+                self.source.keys[(*frame.path, value)] = position
+            return True
         container = frame.container
         if frame.is_map:
             pending = frame.pending
+            frame.has_key = False
+            frame.size += 1
             if pending is None:
-                frame.has_key = False
-                frame.size += 1
                 return True
             node: Path = (*frame.path, pending)
             container[pending] = value  # type: ignore[call-overload]
             frame.pending = None
-            frame.has_key = False
         else:
             node = (*frame.path, len(container))
             container.append(value)  # type: ignore[union-attr]
-        frame.size += 1
+            frame.size += 1
         if frame.recorded:
-            self.source.values[node] = (line, column)
-            if self.full and isinstance(value, str):
+            mark = event.start_mark
+            self.source.values[node] = (mark.line + 1, mark.column + 1)
+            if self.full:
                 self.source.styles[node] = ScalarStyle(
                     quoted=event.style in ("'", '"'),
-                    single_line=event.start_mark.line == event.end_mark.line,
+                    single_line=mark.line == event.end_mark.line,
                 )
         return True
 
