@@ -443,6 +443,15 @@ ProtectionField = Annotated[
 # ------------------------------------------------------------------------- elements
 
 
+def _empty_list() -> list[Any]:
+    """``[]``, as the default factory of list fields.
+
+    Pydantic reads each factory's signature; for the built-in ``list`` that means parsing
+    its text signature, about 0.3 ms for each of 19 fields at every start-up, against
+    microseconds for a function of our own."""
+    return []
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
@@ -453,7 +462,7 @@ class Element(_Strict):
     title: str | None = Field(None, description="Human-readable name; defaults to the id.")
     description: str | None = Field(None, description="Free text.")
     source: list[SourceRef] = Field(
-        default_factory=list, description="Ids of the sources this element rests on."
+        default_factory=_empty_list, description="Ids of the sources this element rests on."
     )
 
 
@@ -506,7 +515,8 @@ class Party(Graded):
     kind: PartyKind = Field(description="What the party is.")
     boundary: BoundaryRef | None = Field(None, description="Trust boundary it sits in.")
     uses: list[Use] = Field(
-        default_factory=list, description="Purposes it puts data to (training, advertising...)."
+        default_factory=_empty_list,
+        description="Purposes it puts data to (training, advertising...).",
     )
     retains: ExpressionField = Field(
         default=True,
@@ -521,7 +531,7 @@ class Toggle(Element):
 
     default: StrictBool = Field(False, description="Value in the default setting.")
     deletes: list[DatumRef] = Field(
-        default_factory=list, description="Data this toggle is meant to delete."
+        default_factory=_empty_list, description="Data this toggle is meant to delete."
     )
 
 
@@ -541,10 +551,10 @@ class Datum(Graded):
     """A piece of data that parties may read."""
 
     origin: list[PartyRef] = Field(
-        default_factory=list, description="Parties that have it to begin with."
+        default_factory=_empty_list, description="Parties that have it to begin with."
     )
     derived_from: list[DatumRef] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Inputs: an origin has the datum only when it reads every input.",
     )
     classification: Classification = Field(
@@ -556,7 +566,7 @@ class Key(Graded):
     """A cryptographic key; keys are data too: they can flow, be compelled, be seized."""
 
     holders: list[PartyRef] = Field(
-        default_factory=list, description="Parties that hold the key to begin with."
+        default_factory=_empty_list, description="Parties that hold the key to begin with."
     )
     classification: Classification = Field(
         Classification.INTERNAL, description="public, internal, personal or sensitive."
@@ -574,7 +584,7 @@ class Flow(Graded):
         default=True, validate_default=True, description="Settings in which it happens."
     )
     observers: list[PartyRef] = Field(
-        default_factory=list, description="Parties that see its wire form."
+        default_factory=_empty_list, description="Parties that see its wire form."
     )
 
 
