@@ -231,7 +231,9 @@ def _primes(upper: int, on: int, variables: list[str]) -> list[tuple[Cube, int]]
     Cubes are built one variable at a time (absent, true or false), each mask from its
     parent's with one ``&``.  A cube that misses ``on`` is not extended: its extensions
     miss it too, and the cubes a prime is compared with (one literal fewer) contain the
-    prime, so they meet ``on`` whenever it does.
+    prime, so they meet ``on`` whenever it does.  Nor is an implicant: its extensions lie
+    inside it, so none is prime, and an implicant kept with a literal its prefix did not
+    need is still compared with that prefix's cube without the literal, which is kept too.
     """
     full = (1 << (1 << len(variables))) - 1
     positive = _variable_masks(variables)
@@ -243,9 +245,10 @@ def _primes(upper: int, on: int, variables: list[str]) -> list[tuple[Cube, int]]
     stack: list[tuple[int, Cube, int]] = [(0, (), full)]
     while stack:
         index, cube, mask = stack.pop()
+        if mask & ~upper == 0:
+            implicants[cube] = mask
+            continue
         if index == len(variables):
-            if mask & ~upper == 0:
-                implicants[cube] = mask
             continue
         stack.append((index + 1, cube, mask))
         for literal, literal_mask in choices[index]:
