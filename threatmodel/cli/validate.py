@@ -18,7 +18,6 @@ from threatmodel.cli.paths import distinct_files
 from threatmodel.engine.consistency import load_file
 from threatmodel.load.diagnostics import ModelError, Severity
 from threatmodel.load.loader import LoadedModel
-from threatmodel.load.schema import schema_text
 
 
 @click.command(epilog=EPILOG)
@@ -57,4 +56,6 @@ def _summary(loaded: LoadedModel) -> str:
 @click.command(epilog=EPILOG)
 def schema() -> None:
     """Print the JSON Schema of the model format (for editors and CI)."""
+    from threatmodel.load.schema import schema_text  # here: ``validate`` never needs it
+
     click.echo(schema_text(), nl=False)
