@@ -85,6 +85,26 @@ def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None 
     return min(runs, key=lambda r: r.seconds)
 
 
+LIMIT_HINT = "THREATMODEL_MAX_CONDITION_NODES"
+"""Named by the error of an analysis stopped at the condition size limit."""
+
+
+def best_or_stopped(
+    count: int, arguments: Sequence[str], env: Mapping[str, str] | None = None
+) -> tuple[Run, bool]:
+    """The fastest of ``count`` runs, and whether the analysis stopped at the condition
+    size limit (exit 2 with that error) instead of answering; fails loudly otherwise."""
+    runs = [run(arguments, env) for _ in range(count)]
+    for result in runs:
+        stopped = result.returncode == 2 and LIMIT_HINT in result.stderr
+        if result.returncode not in (0, 1) and not stopped:
+            raise SystemExit(
+                f"threatmodel {' '.join(arguments)} exited {result.returncode}:\n{result.stderr}"
+            )
+    fastest = min(runs, key=lambda r: r.seconds)
+    return fastest, fastest.returncode == 2
+
+
 def megabytes(path: Path) -> str:
     """The size of a file in MB, for the tables."""
     return f"{path.stat().st_size / 1_000_000:.2f}"

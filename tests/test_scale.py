@@ -5,6 +5,8 @@ Sizes here are small; the figures are in ``benchmarks/``."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -231,3 +233,117 @@ def test_help_and_validate_import_no_analysis(tmp_path: Path) -> None:
     )
     lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert lines == ["[]", "['threatmodel.load.model']"]
+
+
+LIMIT_ERROR = (
+    r"(?P<path>.+):(?P<line>\d+):3: error: the settings in which (?P<party>\w+) reads d need "
+    r"a decision diagram of \d+ nodes, more than the limit of 2: the exposure conditions over "
+    r"these 3 free variables are too large to compute; fix some with --set NAME=VALUE, or "
+    r"raise THREATMODEL_MAX_CONDITION_NODES"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyze"],
+        ["analyze", "--format", "json"],
+        ["check"],
+        ["report", "-o", "report.html"],
+        ["explain", "--party", "sink", "--data", "d"],
+        ["render", "-o", "diagrams"],
+        ["coalitions", "--data", "d"],
+    ],
+)
+def test_conditions_past_the_node_limit_stop_with_the_party_located(
+    command: list[str],
+    tmp_path: Path,
+    run_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THREATMODEL_MAX_CONDITION_NODES", "2")
+    text = xor_model(3)
+    Path("xor.yaml").write_text(text, encoding="utf-8")
+    result = run_cli(*command[:1], "xor.yaml", *command[1:])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    match = re.fullmatch(LIMIT_ERROR, line)
+    assert match is not None, line
+    assert match["path"] == "xor.yaml"
+    defined = text.splitlines()[int(match["line"]) - 1]
+    assert defined.startswith(f"  {match['party']}:")
+    assert not Path("report.html").exists() and not Path("diagrams").exists()
+
+
+def threshold_model(toggles: int, at_least: int) -> str:
+    """The datum reaches ``sink`` when at least ``at_least`` toggles are on: party ``cI_J``
+    has the datum when J of the first I toggles are on.  Its BDD grows with ``toggles``
+    times ``at_least``; with all but one toggle fixed, it is a single literal."""
+    out = ["threatmodel: 1", "title: Threshold", "parties:", "  sink: {kind: service}"]
+    out += [f"  c{i}_{j}: {{kind: service}}" for i in range(toggles + 1) for j in range(i + 1)]
+    out += ["toggles:", *(f"  t{i}: {{default: false}}" for i in range(toggles))]
+    out += ["data:", "  d: {origin: [c0_0]}", "flows:"]
+    for i in range(toggles):
+        for j in range(i + 1):
+            out.append(
+                f"  f{i}_{j}_on: {{from: c{i}_{j}, to: c{i + 1}_{j + 1}, data: [d], when: t{i}}}"
+            )
+            out.append(
+                f"  f{i}_{j}_off: {{from: c{i}_{j}, to: c{i + 1}_{j}, data: [d], when: not t{i}}}"
+            )
+    out += [
+        f"  out{j}: {{from: c{toggles}_{j}, to: sink, data: [d]}}"
+        for j in range(at_least, toggles + 1)
+    ]
+    return "\n".join(out) + "\n"
+
+
+def test_fixing_toggles_brings_conditions_under_the_node_limit(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "threshold.yaml"
+    path.write_text(threshold_model(8, 4), encoding="utf-8")
+    plaintext = json.loads(run_cli("analyze", str(path), "--format", "json").stdout)
+    assert plaintext["conditions"]["d"]["sink"]["plaintext"].count(" or ") == 69, "8 choose 4"
+    monkeypatch.setenv("THREATMODEL_MAX_CONDITION_NODES", "12")
+    refused = run_cli("analyze", str(path))
+    assert refused.exit_code == 2
+    assert " reads d need a decision diagram of " in refused.stderr
+    fixed = [f"t{i}={'true' if i < 3 else 'false'}" for i in range(6)]
+    result = run_cli("analyze", str(path), *(f"--set={pin}" for pin in fixed), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["conditions"]["d"]["sink"]["plaintext"] == "t6 or t7"
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "2.5"])
+def test_a_node_limit_that_is_no_positive_number_is_refused(
+    value: str, tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THREATMODEL_MAX_CONDITION_NODES", value)
+    path = tmp_path / "xor.yaml"
+    path.write_text(xor_model(2), encoding="utf-8")
+    result = run_cli("check", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: THREATMODEL_MAX_CONDITION_NODES must be a positive number of nodes, "
+        f"not '{value}'\n"
+    )
+
+
+def test_diff_past_the_node_limit_ends_with_one_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "xor.yaml"
+    path.write_text(xor_model(3), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "threatmodel", "diff", str(path), str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "THREATMODEL_MAX_CONDITION_NODES": "2"},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: the settings in which ")
+    assert line.endswith("raise THREATMODEL_MAX_CONDITION_NODES")

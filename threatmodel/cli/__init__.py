@@ -158,7 +158,7 @@ def cli() -> None:
 
 def main() -> None:
     """Console entry point; never shows a traceback unless THREATMODEL_DEBUG is set."""
-    from threatmodel.engine.bdd import quiet_release_noise
+    from threatmodel.engine.bdd import TooLarge, quiet_release_noise
 
     quiet_release_noise()
     # Loading builds hundreds of thousands of small objects that live until exit; the
@@ -166,6 +166,9 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 1000)
     try:
         cli(prog_name="threatmodel")
+    except TooLarge as exc:  # diff and coalitions; the other commands locate it
+        click.echo(f"error: {visible(str(exc))}", err=True)
+        sys.exit(EXIT_INVALID)
     except Exception as exc:  # the last line of defence: report, never a traceback
         if os.environ.get("THREATMODEL_DEBUG"):
             raise

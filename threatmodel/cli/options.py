@@ -185,20 +185,32 @@ def _with_progress(
     max_settings: int,
     min_evidence: str | None,
 ) -> R:
+    from threatmodel.engine.bdd import TooLarge
     from threatmodel.engine.space import Mode, SettingsError
+    from threatmodel.engine.symbolic import ConditionTooLarge
 
     pins = overrides(assignments)
     progress = Progress("analysing")
     tier = evidence_tier(min_evidence)
+    problem: click.BadParameter | Diagnostic | str
     try:
         return run(loaded, Mode(mode), pins, max_settings, progress, min_evidence=tier)
     except SettingsError as exc:
+        problem = click.BadParameter(str(exc), param_hint="--set")
+    except ConditionTooLarge as exc:
+        problem = Diagnostic(loaded.locate("parties", exc.party), str(exc))
+    except TooLarge as exc:
         problem = str(exc)
     finally:
         progress.finish()
-    # Raised outside the handler: the SettingsError's traceback, which holds the analysis
-    # and its BDD manager, must not live on as the usage error's context.
-    raise click.BadParameter(problem, param_hint="--set")
+    # Raised outside the handlers: their traceback holds the analysis and its BDD manager,
+    # which must not live on as the context of what is raised here.
+    if isinstance(problem, Diagnostic):
+        fail_invalid([problem])
+    if isinstance(problem, str):
+        say(f"error: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    raise problem
 
 
 def run_analysis(

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
@@ -57,15 +55,16 @@ class Function(Protocol):
     def __eq__(self, other: object, /) -> bool: ...
 
 
-REORDER_AT_NODES = 1 << 20
-"""Node count at which :meth:`Bdd.tidy` first reorders the variables.
+MAX_FUNCTION_NODES = 100_000
+"""Most nodes one exposure condition's BDD may have (``THREATMODEL_MAX_CONDITION_NODES``
+changes it).
 
-CUDD reorders by itself from a few thousand nodes on, again and again as functions grow;
-on models with dozens of toggles that sifting took two thirds of the analysis (60 toggles,
-4,000 flows: 11.7 s with it, 3.9 s without).  Automatic reordering is therefore off, and
-the fixpoint calls :meth:`Bdd.tidy`, which sifts only when the manager holds this many
-nodes, then again at twice the size reached: an unlucky variable order still cannot
-exhaust memory, and models of ordinary size never pay for reordering."""
+A condition's BDD can be exponential in the number of free variables (random guards over
+many toggles, read through keys that are themselves passed around), and so can the time
+spent building it.  Past this size the analysis stops with :class:`TooLarge` instead: a
+condition that large could not be read anyway, and the variables can be pinned with
+``--set``.  Counted per function, it does not depend on the backend or on when garbage is
+collected, so whether a model is analysed is the same on every machine."""
 
 INITIAL_CACHE_SLOTS = 1 << 12
 """Entries of CUDD's computed table in a new manager.
@@ -75,8 +74,25 @@ per manager on a quiet machine, several times that on a busy one, while the anal
 ordinary model fills a fraction of it.  CUDD doubles the table itself while its hit rate is
 high, so large problems still get a large one."""
 
-TIDY_INTERVAL = 0.05
-"""Seconds between two node counts in :meth:`Bdd.tidy` (a count takes about 0.5 ms)."""
+LIMIT_VARIABLE = "THREATMODEL_MAX_CONDITION_NODES"
+
+
+class TooLarge(Exception):
+    """A BDD passed :attr:`Bdd.max_function_nodes`, or that limit is set to no number."""
+
+
+def function_node_limit() -> int:
+    """:data:`MAX_FUNCTION_NODES`, or the positive number in :data:`LIMIT_VARIABLE`."""
+    text = os.environ.get(LIMIT_VARIABLE, "").strip()
+    if not text:
+        return MAX_FUNCTION_NODES
+    try:
+        limit = int(text.replace("_", ""))
+    except ValueError:
+        limit = 0
+    if limit <= 0:
+        raise TooLarge(f"{LIMIT_VARIABLE} must be a positive number of nodes, not '{text}'")
+    return limit
 
 
 def _backend_module(name: str) -> Any:
@@ -117,7 +133,14 @@ def quiet_release_noise() -> None:
 
 
 class Bdd:
-    """A BDD manager with the variables declared in a fixed order."""
+    """A BDD manager with the variables declared in a fixed order.
+
+    The order is never changed: CUDD's automatic reordering is off, because sifting took
+    most of the analysis on models with dozens of toggles (60 toggles, 4,000 flows: 11.7 s
+    with it, 3.9 s without) and, past a million nodes, minutes while saving half the nodes
+    at best.  :func:`threatmodel.engine.ordering.bdd_order` chooses the order instead, and
+    :data:`MAX_FUNCTION_NODES` bounds what an unlucky one can cost.
+    """
 
     def __init__(self, variables: Iterable[str], backend: str | None = None) -> None:
         chosen = backend or os.environ.get("THREATMODEL_BDD", "auto")
@@ -128,8 +151,8 @@ class Bdd:
             self.manager.configure(reordering=False)
         else:
             self.manager = module.BDD()
-        self._reorder_at = REORDER_AT_NODES
-        self._next_count = 0.0
+        self.max_function_nodes = function_node_limit()
+        """Most nodes a condition may have (see :data:`MAX_FUNCTION_NODES`)."""
         self.variables: tuple[str, ...] = ()
         self.declare(variables)
         self.true: Function = self.manager.true
@@ -141,29 +164,6 @@ class Bdd:
         if new:
             self.manager.declare(*new)
             self.variables = (*self.variables, *new)
-
-    def nodes(self) -> int:
-        """How many nodes the manager holds."""
-        if self.backend == "cudd":
-            with warnings.catch_warnings():  # dd warns about a changed unit of another key
-                warnings.simplefilter("ignore")
-                return int(self.manager.statistics()["n_nodes"])
-        return len(self.manager)
-
-    def tidy(self) -> None:
-        """Reorder the variables (sifting) once the manager has grown past
-        :data:`REORDER_AT_NODES`, or twice the size left by the last reordering.
-
-        Cheap enough to call after every operation: the nodes are counted at most every
-        :data:`TIDY_INTERVAL` seconds."""
-        now = time.monotonic()
-        if now < self._next_count:
-            return
-        self._next_count = now + TIDY_INTERVAL
-        if self.nodes() < self._reorder_at:
-            return
-        self.manager.reorder()
-        self._reorder_at = max(self._reorder_at, 2 * self.nodes())
 
     def branch(self, function: Function) -> tuple[str, Function, Function]:
         """The variable at the root of a function that is not constant, and the function

@@ -21,6 +21,8 @@ from threatmodel.load.model import Model
 def bdd_order(model: Model, variables: Iterable[str]) -> tuple[str, ...]:
     """``variables`` in the order of the walk described in the module documentation."""
     wanted = set(variables)
+    if not wanted:  # nothing to order: no walk (it builds the model graph)
+        return ()
     order: dict[str, None] = {}
 
     def meet(expression: Expression) -> None:

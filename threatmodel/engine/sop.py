@@ -24,8 +24,7 @@ as such.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from threatmodel.engine import factored
@@ -63,8 +62,16 @@ def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
         return ALWAYS
     cover = minimal_cover(bdd, lower, lower | ~allowed)
     if isinstance(cover, int):
-        return factored.condition_text(_in_declared_order_copy(bdd, lower), cover)
+        return factored.condition_text(_factored_input(bdd, lower), cover)
     return format_cover(cover)
+
+
+def _factored_input(bdd: Bdd, function: Function) -> tuple[Bdd, Function]:
+    """``function`` in the manager its cover was computed in (:func:`minimal_cover`)."""
+    if bdd.backend != "cudd":
+        return bdd, function
+    apart = _cover_manager(bdd)
+    return apart, bdd.manager.copy(function, apart.manager)
 
 
 def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cube] | None:
@@ -100,54 +107,40 @@ def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | in
     has more than :data:`MAX_PRODUCTS` products and more literals than ``lower``'s BDD has
     nodes, the number of its products instead (the condition is then printed factored)."""
     if bdd.backend == "cudd":
-        ordered = _in_declared_order(bdd)
-        lower = bdd.manager.copy(lower, ordered.manager)
-        upper = bdd.manager.copy(upper, ordered.manager)
-        return _cover(ordered, lower, upper)
-    with _steady(bdd):
-        cover = _cover(bdd, lower, upper)
+        apart = _cover_manager(bdd)
+        lower = bdd.manager.copy(lower, apart.manager)
+        upper = bdd.manager.copy(upper, apart.manager)
+        return _cover(apart, lower, upper)
+    cover = _cover(bdd, lower, upper)
     _collect_garbage(bdd)
     return cover
 
 
-_ORDERED: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
+_APART: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
 
 
-def _in_declared_order_copy(bdd: Bdd, function: Function) -> tuple[Bdd, Function]:
-    """``function`` in a manager whose order is the declared one (see
-    :func:`_in_declared_order`), so that what is read off its structure does not depend on
-    reordering."""
-    if bdd.backend != "cudd":
-        return bdd, function
-    ordered = _in_declared_order(bdd)
-    return ordered, bdd.manager.copy(function, ordered.manager)
+def _cover_manager(bdd: Bdd) -> Bdd:
+    """A CUDD manager of its own, with ``bdd``'s variables in the same order, in which
+    covers are computed.
 
-
-def _in_declared_order(bdd: Bdd) -> Bdd:
-    """A CUDD manager with ``bdd``'s variables in the order they were declared in, and no
-    reordering.
-
-    Covers split on variables in that order, which is cheapest when it is the BDD's order:
-    splitting is then taking a node's children.  ``bdd`` may have been reordered
-    (:meth:`Bdd.tidy`), so functions are copied into this companion manager (a C-level
-    transfer) to be covered.
+    A cover makes many short-lived nodes.  Beside the analysis' hundreds of thousands of
+    live ones, CUDD grows its tables rather than collecting them; in a manager holding only
+    the function covered they are collected as they die (75 toggles on 4,000 flows: 27 s
+    and 590 MB this way, 37 s and 1.3 GB in the analysis' manager), which pays for copying
+    each function over (a C-level transfer).
     """
-    ordered = _ORDERED.get(bdd)
-    if ordered is None or ordered.variables != bdd.variables:
-        ordered = Bdd(bdd.variables, "cudd")
-        ordered.manager.configure(reordering=False)
-        _ORDERED[bdd] = ordered
-    return ordered
+    apart = _APART.get(bdd)
+    if apart is None or apart.variables != bdd.variables:
+        apart = Bdd(bdd.variables, "cudd")
+        _APART[bdd] = apart
+    return apart
 
 
 def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
     cache = _Cache(bdd)
-    support = cache.support(lower) | cache.support(upper)
+    support = bdd.support(lower) | bdd.support(upper)
     if len(support) <= EXACT_LIMIT:
         return _exact_cover(bdd, lower, upper, sorted(support))
-    variables = [name for name in bdd.variables if name in support]
-    levels: dict[str, int] = bdd.manager.var_levels
-    cache.in_order = variables == sorted(variables, key=levels.__getitem__)
     plan = _plan(cache, lower, upper)
     if plan.cover is None:
         if plan.literals > lower.dag_size:
@@ -156,21 +149,6 @@ def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
     else:
         cover = plan.cover
     return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
-
-
-@contextmanager
-def _steady(bdd: Bdd) -> Iterator[None]:
-    """No dynamic variable reordering meanwhile, in a manager that does it.
-
-    The cover does not depend on the BDD's order (it splits in the declared order), and
-    reordering as the many small intermediate BDDs pile up costs more than it saves here.
-    """
-    previous = bdd.manager.configure(reordering=False).get("reordering", False)
-    try:
-        yield
-    finally:
-        if previous:
-            bdd.manager.configure(reordering=True)
 
 
 _GARBAGE_FLOOR = 200_000
@@ -295,19 +273,12 @@ def _best_cover(primes: list[tuple[Cube, int]], on: int) -> list[Cube]:
 
 
 class _Cache:
-    """BDD operations memoised for one cover computation: literals, supports, cofactors
-    and the sub-covers of Minato-Morreale's recursion."""
+    """What one cover computation remembers: literals and the sub-covers of
+    Minato-Morreale's recursion."""
 
     def __init__(self, bdd: Bdd) -> None:
         self.bdd = bdd
-        self.rank = {name: index for index, name in enumerate(bdd.variables)}
-        """Each variable's place in the order the variables were declared in."""
-        self.in_order = False
-        """Whether the BDD orders the variables of the functions covered as they were
-        declared, so that the first variable a function depends on is the one at its root."""
         self.literals: dict[Literal, Function] = {}
-        self.supports: dict[Function, frozenset[str]] = {}
-        self.cofactors: dict[tuple[Function, str], tuple[Function, Function]] = {}
         self.plans: dict[tuple[Function, Function], _Plan] = {}
         self.never = _Plan(0, 0, bdd.false, [])
         self.always = _Plan(1, 0, bdd.true, [()])
@@ -337,17 +308,9 @@ class _Cache:
             return one
         return one | other
 
-    def support(self, function: Function) -> frozenset[str]:
-        names = self.supports.get(function)
-        if names is None:
-            names = frozenset(self.bdd.support(function))
-            self.supports[function] = names
-        return names
-
     def top(self, lower: Function, upper: Function) -> str:
-        """The first declared variable that ``lower`` or ``upper`` depends on."""
-        if not self.in_order:
-            return min(self.support(lower) | self.support(upper), key=self.rank.__getitem__)
+        """The first declared variable that ``lower`` or ``upper`` depends on: the root of
+        one of them, since the BDD's order is the declared one (:class:`Bdd`)."""
         if lower.var is None:
             return str(upper.var)
         if upper.var is None or lower.level <= upper.level:
@@ -357,22 +320,14 @@ class _Cache:
     def cofactors_of(self, function: Function, name: str) -> tuple[Function, Function]:
         """``function`` with ``name`` false, and with it true.
 
-        When ``name`` is the variable at the root of the BDD the cofactors are its children
-        (negated when the edge to the root is); otherwise they are computed and remembered.
+        ``name`` comes first in the order (:meth:`top`): at the root of the BDD, the
+        cofactors are its children (negated when the edge to the root is); elsewhere the
+        function does not depend on it.
         """
         if function.var == name:
             low, high = function.low, function.high
             return (~low, ~high) if function.negated else (low, high)
-        if self.in_order or name not in self.support(function):
-            return function, function
-        pair = self.cofactors.get((function, name))
-        if pair is None:
-            pair = (
-                self.bdd.restrict(function, {name: False}),
-                self.bdd.restrict(function, {name: True}),
-            )
-            self.cofactors[(function, name)] = pair
-        return pair
+        return function, function
 
 
 @dataclass(slots=True)
@@ -395,8 +350,8 @@ def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
     """Minato-Morreale: an irredundant cover F with ``lower <= F <= upper``, planned.
 
     Splits on the first variable, in the order they were declared in (see
-    :func:`threatmodel.engine.space.bdd_order`), that either bound depends on: not in the BDD's
-    order, which :meth:`Bdd.tidy` may change, so the cover is the same whatever the backend.
+    :func:`threatmodel.engine.ordering.bdd_order`), that either bound depends on, which is
+    also the BDD's order: the cover is the same whatever the backend.
 
     Every product is a prime implicant of ``upper``, by induction on the recursion: each
     product meets its call's ``lower``; a product ``not x and c`` of the first branch has

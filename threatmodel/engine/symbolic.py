@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from threatmodel.engine.bdd import Bdd, Function
+from threatmodel.engine.bdd import Bdd, Function, TooLarge
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem
 from threatmodel.engine.space import Space
 from threatmodel.load.expr import Expression
@@ -57,6 +57,25 @@ class Conditions:
         return sorted(set(self.plain) | set(self.sealed))
 
 
+class ConditionTooLarge(TooLarge):
+    """The settings in which a fact holds need a BDD larger than the manager's limit."""
+
+    def __init__(self, fact: Fact, nodes: int, limit: int, variables: int) -> None:
+        self.fact = fact
+        self.party = fact[1]
+        what = (
+            f"{fact[1]} reads {fact[2]}"
+            if fact[0] == PLAIN
+            else f"{fact[1]} holds {fact[2]} sealed under {fact[3]}"
+        )
+        super().__init__(
+            f"the settings in which {what} need a decision diagram of {nodes:,} nodes, more "
+            f"than the limit of {limit:,}: the exposure conditions over these {variables} "
+            "free variables are too large to compute; fix some with --set NAME=VALUE, or "
+            "raise THREATMODEL_MAX_CONDITION_NODES"
+        )
+
+
 class _Guards:
     """Each flow's and access's activity as a function, compiled when first needed (most
     rules of a large model never fire) and once per distinct guard."""
@@ -93,6 +112,7 @@ def solve(
     only: frozenset[str] | None = None,
 ) -> Conditions:
     """The lifted least fixpoint; ``progress`` is called with the number of facts done.
+    :class:`ConditionTooLarge` when a fact's function passes ``bdd.max_function_nodes``.
 
     With ``given`` and ``only``, only the facts of the parties in ``only`` are derived; the
     facts of every other party are taken from ``given`` as they are.  This is exact when no
@@ -101,6 +121,7 @@ def solve(
     with this one on every rule concluding outside ``only``.
     """
     false = bdd.false
+    limit = bdd.max_function_nodes
     guards = _Guards(problem, space, bdd)
     values: dict[Fact, Function] = {}
     pending: dict[Fact, Function] = {}
@@ -123,6 +144,9 @@ def solve(
                 return
             values[fact] = new
             growth = delta & ~old
+        size = values[fact].dag_size
+        if size > limit:
+            raise ConditionTooLarge(fact, size, limit, len(space.variables) - len(space.pinned))
         if fact in pending:
             pending[fact] = pending[fact] | growth
         else:
@@ -142,7 +166,6 @@ def solve(
         fact = queue.popleft()
         delta = pending.pop(fact)
         processed += 1
-        bdd.tidy()
         if progress is not None and processed % 256 == 0:
             progress(processed)
         for step in problem.consequences(fact, ciphers_under):
