@@ -7,16 +7,19 @@ also escape C1 controls, line separators and bidirectional overrides (``\\u009b`
 printing a JSON file does not act on the terminal either.  Markdown and HTML have their
 own rules (:mod:`threatmodel.report.mdtext`, :mod:`threatmodel.report.html`).
 
-JSON is written by :func:`json_chunks` rather than ``json.dumps(indent=2)``, whose indenting
-encoder is pure Python and builds the whole text at once: a report of tens of thousands of
-findings spent seconds and a few hundred megabytes there.  The text is the same, byte for
-byte; strings are escaped by the same C function ``json.dumps`` uses.
+JSON is written by :func:`json_chunks` rather than ``json.dumps(indent=2)`` at once: a
+report of tens of thousands of findings spent seconds and a few hundred megabytes there.
+The text is the same, byte for byte.  Before Python 3.13 ``json.dumps`` indents in pure
+Python, and a leaner encoder here (strings escaped by the same C function) is three times
+faster; from 3.13 on, ``json.dumps`` indents in C and encodes each piece.
 """
 
 from __future__ import annotations
 
+import json
 import json.encoder
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +36,8 @@ _string: Callable[[str], str] = json.encoder.encode_basestring
 """A string as a JSON string literal, non-ASCII characters kept (C code when available)."""
 
 _INDENT = "  "
+_C_INDENTS = sys.version_info >= (3, 13)
+"""Whether :func:`json.dumps` indents in C."""
 CHUNK = 8192
 """Pieces of text (strings, punctuation, indents) gathered before they are handed on."""
 
@@ -64,7 +69,7 @@ def json_chunks(document: Any, *, chunk: int = CHUNK) -> Iterator[str]:
     if isinstance(document, dict) and document:
         yield from _stream_object(document, parts, chunk)
     else:
-        _value(document, 0, parts)
+        _piece(document, 0, parts)
     parts.append("\n")
     yield _flush(parts)
 
@@ -90,7 +95,7 @@ def _stream_object(document: dict[Any, Any], parts: list[str], chunk: int) -> It
         if isinstance(value, Items):
             yield from _stream_array(value.source, parts, chunk)
         else:
-            _value(value, 1, parts)
+            _piece(value, 1, parts)
         if len(parts) >= chunk:
             yield _flush(parts)
     parts.append("\n}")
@@ -102,10 +107,26 @@ def _stream_array(items: Iterable[Any], parts: list[str], chunk: int) -> Iterato
     for item in items:
         parts.append(separator)
         separator = "," + newline
-        _value(item, 2, parts)
+        _piece(item, 2, parts)
         if len(parts) >= chunk:
             yield _flush(parts)
     parts.append("[]" if separator[0] == "[" else "\n" + _INDENT + "]")
+
+
+def _piece(value: Any, level: int, parts: list[str]) -> None:
+    """Append ``value``'s text, its first line indented at ``level`` by the caller."""
+    if _C_INDENTS:
+        text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_listed)
+        # JSON strings hold no raw line break: every one in the text starts an indent.
+        parts.append(text.replace("\n", "\n" + _INDENT * level) if level else text)
+    else:
+        _value(value, level, parts)
+
+
+def _listed(value: Any) -> list[Any]:
+    if isinstance(value, Items):
+        return list(value.source)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _value(value: Any, level: int, parts: list[str]) -> None:
