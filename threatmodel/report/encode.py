@@ -38,8 +38,9 @@ _string: Callable[[str], str] = json.encoder.encode_basestring
 _INDENT = "  "
 _C_INDENTS = sys.version_info >= (3, 13)
 """Whether :func:`json.dumps` indents in C."""
-CHUNK = 8192
-"""Pieces of text (strings, punctuation, indents) gathered before they are handed on."""
+CHUNK = 64 if _C_INDENTS else 8192
+"""Pieces of text gathered before they are handed on: whole items where ``json.dumps``
+encodes them, else strings, punctuation and indents (a finding is about a hundred)."""
 
 
 @dataclass(frozen=True)
