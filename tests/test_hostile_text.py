@@ -341,6 +341,42 @@ def test_no_control_character_reaches_the_terminal(
         assert json.dumps(json.loads(result.stdout))  # still JSON, with the text escaped
 
 
+AWKWARD_TITLE = 'title: "Title \\" \\\\ \\0 \\t é 😀 '
+"""Quotes, backslashes, a NUL, a tab and characters outside ASCII and outside the BMP."""
+
+JSON_ESCAPED = [*range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+
+
+def _reindented(text: str) -> str:
+    """``text`` read and written again by :mod:`json`, two-space indent, sorted keys, with
+    the controls that act on terminals escaped."""
+    again = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
+    return again.translate({code: f"\\u{code:04x}" for code in JSON_ESCAPED}) + "\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("analyze", "{model}", "--format", "json"),
+        ("check", "{model}", "--format", "json"),
+        ("check", "{model}", "--format", "sarif"),
+        ("explain", "{model}", "--party", "ads", "--data", "d", "--format", "json"),
+        ("diff", "{model}", "{model}", "--format", "json"),
+    ],
+)
+def test_json_outputs_are_json_indented_two_spaces_with_sorted_keys(
+    args: tuple[str, ...], tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    model = tmp_path / 'model "\\ \x1b[2J\r\x9b\u2066 😀.yaml'
+    model.write_text(HOSTILE_MODEL.replace('title: "Title ', AWKWARD_TITLE), encoding="utf-8")
+    result = run_cli(*(arg.format(model=model) for arg in args))
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout == _reindented(result.stdout)
+    if args[0] == "analyze":
+        title = json.loads(result.stdout)["model"]["title"]
+        assert title.startswith('Title " \\ \x00 \t é 😀 \r\r## Findings')
+
+
 def test_output_files_and_json_have_no_raw_controls(
     hostile: Path, tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:

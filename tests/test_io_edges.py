@@ -10,14 +10,16 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import threatmodel.assessment
 import threatmodel.cli.output
 from conftest import Run
+from threatmodel.checks.finding import Finding
 
 MODEL = """\
 threatmodel: 1
@@ -209,6 +211,48 @@ def test_ctrl_c_while_writing_leaves_no_file(
     result = run_cli("analyze", str(model), "-o", str(out))
     assert result.exit_code == 130
     assert list(out.parent.iterdir()) == []
+
+
+def test_ctrl_c_while_a_long_report_is_written_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Run]
+) -> None:
+    lines = ["threatmodel: 1", "title: Chain", "parties:"]
+    lines += [f"  p{i}: {{kind: service}}" for i in range(400)]
+    lines += ["data:", "  d: {origin: [p0]}", "flows:"]
+    lines += [f"  f{i}: {{from: p{i}, to: p{i + 1}, data: [d]}}" for i in range(399)]
+    model = tmp_path / "chain.yaml"
+    model.write_text("\n".join(lines) + "\n")
+    written: list[int] = []
+    real_write = threatmodel.cli.output._write
+
+    def counted(stream: Any, data: Any) -> None:
+        def pieces() -> Iterator[str]:
+            for piece in data:
+                written.append(len(piece))
+                yield piece
+
+        real_write(stream, pieces())
+
+    made = 0
+    to_json = Finding.to_json
+
+    def interrupted(finding: Finding) -> dict[str, Any]:
+        nonlocal made
+        made += 1
+        if made == 300:  # after pieces of the report have reached the file
+            raise KeyboardInterrupt
+        return to_json(finding)
+
+    monkeypatch.setattr(threatmodel.cli.output, "_write", counted)
+    monkeypatch.setattr(Finding, "to_json", interrupted)
+    out = tmp_path / "out" / "report.json"
+    out.parent.mkdir()
+    out.write_text("old report\n")
+    result = run_cli("analyze", str(model), "--format", "json", "-o", str(out))
+    assert result.exit_code == 130
+    assert len(written) > 1
+    assert list(out.parent.iterdir()) == [out]
+    assert out.read_text() == "old report\n"
 
 
 def test_sigint_ends_the_console_script_with_130() -> None:

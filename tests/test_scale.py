@@ -69,6 +69,20 @@ def test_shortened_witnesses_keep_the_report_linear(
     assert len(long) < 4.5 * len(short)
 
 
+def test_a_long_report_written_in_pieces_is_the_same_json_everywhere(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    model = write(tmp_path, chain(300, "access"))
+    output = tmp_path / "out.json"
+    printed = run_cli("analyze", model, "--format", "json").stdout
+    assert run_cli("analyze", model, "--format", "json", "-o", str(output)).exit_code == 0
+    assert output.read_text(encoding="utf-8") == printed
+    document = json.loads(printed)
+    assert printed == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert len(document["findings"]) == 2 * 299
+    assert document["settings"][0]["exposure"]["d"]["plaintext"][-1] == "p99"
+
+
 def test_explain_prints_the_whole_chain(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("explain", write(tmp_path, chain(60)), "--party", "p59", "--data", "d")
     text = " ".join(line.strip() for line in result.stdout.splitlines())

@@ -48,9 +48,14 @@ _STEP_SECTIONS = {
 
 
 def element_ref(analysis: Analysis, section: str, element_id: str) -> ElementRef:
-    """``element_id`` of ``section`` with the line and column of its key in the file."""
-    location = analysis.loaded.locate(section, element_id)
-    return ElementRef(section, element_id, location.line, location.column)
+    """``element_id`` of ``section`` with the line and column of its key in the file (one
+    object per element, remembered by the analysis)."""
+    ref: ElementRef | None = analysis.memo.get(("element", section, element_id))
+    if ref is None:
+        location = analysis.loaded.locate(section, element_id)
+        ref = ElementRef(section, element_id, location.line, location.column)
+        analysis.memo["element", section, element_id] = ref
+    return ref
 
 
 def datum_section(model: Model, datum: str) -> str:
@@ -157,8 +162,20 @@ def witness_in(
     """The derivation of ``fact`` in one setting, or ``None`` when it does not hold there.
 
     ``closure``: where the derivation is, when not in the setting's own closure (a
-    coalition's pooled reader)."""
-    closure = closure or result.closure
+    coalition's pooled reader).  A setting's witnesses are made once per fact (remembered
+    by the analysis)."""
+    if closure is None:
+        key = ("witness", *result.setting.items(), fact)
+        if key not in analysis.memo:
+            analysis.memo[key] = _witness(analysis, result, fact, result.closure)
+        known: Witness | None = analysis.memo[key]
+        return known
+    return _witness(analysis, result, fact, closure)
+
+
+def _witness(
+    analysis: Analysis, result: SettingResult, fact: Fact | None, closure: Closure
+) -> Witness | None:
     if fact is None or fact not in closure.steps:
         return None
     model = analysis.model

@@ -236,14 +236,16 @@ def run_assessment(
     return assess_loaded(load_or_exit(path), mode, assignments, max_settings, min_evidence)
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write to ``output`` atomically, or to standard output (``None`` or ``-``)."""
+def emit(text: str | Iterable[str], output: str | None) -> None:
+    """Write to ``output`` atomically, or to standard output (``None`` or ``-``); ``text``
+    is the output or its consecutive pieces."""
     if output is None or output == STDOUT:
         if sys.stdout is None:
             say("error: standard output is closed; write to a file with -o FILE", err=True)
             sys.exit(EXIT_INVALID)
         try:
-            click.echo(text, nl=False)
+            for piece in (text,) if isinstance(text, str) else text:
+                click.echo(piece, nl=False)
             sys.stdout.flush()
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # the reader has gone: click ends the run quietly

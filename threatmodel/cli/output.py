@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _mode_for(target: Path) -> int:
@@ -18,28 +20,39 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 
-    A path naming something other than a regular file (``/dev/null``, a FIFO, a terminal)
-    is written to directly: replacing it would destroy it.
+    ``data`` may come in pieces (text made while it is written): an error or Ctrl-C while
+    they are made leaves the temporary file removed and ``path`` as it was.  A path naming
+    something other than a regular file (``/dev/null``, a FIFO, a terminal) is written to
+    directly: replacing it would destroy it.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         special = not stat.S_ISREG(target.stat().st_mode)
     except OSError:
         special = False
     if special:
         with target.open("wb") as stream:
-            stream.write(payload)
+            _write(stream, data)
         return
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         os.chmod(temporary, _mode_for(target))
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            _write(stream, data)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write(stream: BinaryIO, data: str | bytes | Iterable[str]) -> None:
+    if isinstance(data, bytes):
+        stream.write(data)
+    elif isinstance(data, str):
+        stream.write(data.encode("utf-8"))
+    else:
+        for piece in data:
+            stream.write(piece.encode("utf-8"))

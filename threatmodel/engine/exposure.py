@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -160,6 +161,13 @@ class Analysis:
     pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
     """Expectation id → the pooled reader of its coalition, for coalition expectations."""
     _settings: list[SettingResult] | None = field(default=None, init=False, repr=False)
+    memo: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """What reports work out once and look up again, keyed by what they asked: each
+    element with its position, each witness, each condition's example setting.  In a long
+    chain every element is a step of many findings' witnesses, and several checks report
+    the same party's exposure under the same condition."""
 
     @property
     def settings(self) -> list[SettingResult]:
@@ -229,13 +237,19 @@ def level_evidence(closure: Closure, party: str, datum: str) -> Evidence | None:
 
 
 def example_setting(analysis: Analysis, function: Function) -> Setting | None:
-    """An allowed setting in ``function``, as close to the default setting as found."""
-    bdd = analysis.conditions.bdd
-    target = function & analysis.conditions.allowed
-    if target == bdd.false:
-        return None
-    variables = analysis.space.variables
-    return closest_satisfying(bdd, target, variables, analysis.default.setting)[0]
+    """An allowed setting in ``function``, as close to the default setting as found (once
+    per function: many findings share one condition)."""
+    key = ("example", function)
+    if key not in analysis.memo:
+        bdd = analysis.conditions.bdd
+        target = function & analysis.conditions.allowed
+        found = None
+        if target != bdd.false:
+            variables = analysis.space.variables
+            found = closest_satisfying(bdd, target, variables, analysis.default.setting)[0]
+        analysis.memo[key] = found
+    setting: Setting | None = analysis.memo[key]
+    return None if setting is None else dict(setting)
 
 
 def expectation_parties(model: Model, expectation_id: str) -> list[str]:

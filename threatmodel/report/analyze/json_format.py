@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from threatmodel.assessment import Assessment
 from threatmodel.engine.exposure import Analysis, Change, Impact, SettingResult, level_evidence
 from threatmodel.engine.witness import WITNESS_LIMIT, witness_steps
-from threatmodel.report.encode import json_text
+from threatmodel.report.encode import Items, json_chunks
 
 FORMAT = "threatmodel-analysis/1"
 FORMAT_VERSION = "1.1"
@@ -15,13 +16,19 @@ FORMAT_VERSION = "1.1"
 exposure's ``evidence``; a minor version only adds keys."""
 
 
-def write(assessment: Assessment, *, color: bool = False) -> str:
-    """The assessment as JSON text (sorted keys, two-space indent, trailing newline)."""
-    return json_text(document(assessment))
+def write(assessment: Assessment, *, color: bool = False) -> Iterator[str]:
+    """The assessment as JSON text (sorted keys, two-space indent, trailing newline), in
+    pieces: each setting's entry and each finding is made as it is written."""
+    return json_chunks(_document(assessment, Items))
 
 
 def document(assessment: Assessment) -> dict[str, Any]:
     """The JSON document as Python data."""
+    return _document(assessment, list)
+
+
+def _document(assessment: Assessment, array: Callable[[Iterable[Any]], Any]) -> dict[str, Any]:
+    """The document, its long lists (settings, findings) made by ``array``."""
     analysis = assessment.analysis
     space = analysis.space
     return {
@@ -41,7 +48,7 @@ def document(assessment: Assessment) -> dict[str, Any]:
         "scenarios": {
             scenario_id: dict(result.setting) for scenario_id, result in analysis.scenarios.items()
         },
-        "settings": [setting_document(analysis, result) for result in analysis.settings],
+        "settings": array(setting_document(analysis, result) for result in analysis.settings),
         "conditions": analysis.condition_texts,
         "expectations": analysis.expectation_texts,
         "toggle_impact": [
@@ -51,7 +58,7 @@ def document(assessment: Assessment) -> dict[str, Any]:
             impact_document(i) for i in analysis.impacts if i.variable not in analysis.model.toggles
         ],
         "dead_toggles": list(analysis.dead_toggles),
-        "findings": [finding.to_json() for finding in assessment.findings],
+        "findings": array(finding.to_json() for finding in assessment.findings),
     }
 
 
