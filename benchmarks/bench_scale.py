@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         pins = [f"--set=t{i}=true" for i in range(args.fixed)]
-        for toggles, fixed in ((60, []), (args.toggles, []), (args.toggles, pins)):
+        for toggles, fixed in ((args.toggles, []), (args.toggles, pins)):
             model = folder / f"toggles{toggles}.yaml"
             model.write_text(generate(400, 10, 10, toggles), "utf-8")
             output.unlink(missing_ok=True)
