@@ -23,6 +23,7 @@ as such.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -175,25 +176,29 @@ def _collect_garbage(bdd: Bdd) -> None:
 
 
 def _truth_mask(bdd: Bdd, function: Function, variables: list[str]) -> int:
-    """Bit i is set when the assignment numbered i (first variable = highest bit) holds."""
-    mask = 0
-    width = len(variables)
-    for assignment in bdd.assignments(function, variables):
-        index = 0
-        for position, name in enumerate(variables):
-            if assignment[name]:
-                index |= 1 << (width - 1 - position)
-        mask |= 1 << index
-    return mask
+    """Bit i is set when the assignment numbered i (first variable = highest bit) holds.
 
-
-def _variable_masks(variables: list[str]) -> dict[str, int]:
-    """For each variable, the assignments (as bits) in which it is true."""
+    Read off the BDD bottom-up: a node's mask is its low child's where its variable is
+    false, its high child's where it is true (one ``&`` and ``|`` per node)."""
     width = len(variables)
-    return {
-        name: sum(1 << index for index in range(1 << width) if index >> (width - 1 - position) & 1)
-        for position, name in enumerate(variables)
-    }
+    full = (1 << (1 << width)) - 1
+    bit_of = {name: width - 1 - position for position, name in enumerate(variables)}
+    masks: dict[Function, int] = {bdd.true: full, bdd.false: 0}
+    stack = [function]
+    while stack:  # children before parents, without recursion
+        node = stack[-1]
+        if node in masks:
+            stack.pop()
+            continue
+        name, low, high = bdd.branch(node)
+        missing = [child for child in (low, high) if child not in masks]
+        if missing:
+            stack.extend(missing)
+            continue
+        stack.pop()
+        zero = _zero_bit_mask(bit_of[name], width)
+        masks[node] = (masks[low] & zero) | (masks[high] & ~zero & full)
+    return masks[function]
 
 
 def _exact_cover(bdd: Bdd, lower: Function, upper: Function, variables: list[str]) -> list[Cube]:
@@ -206,40 +211,54 @@ def _exact_cover(bdd: Bdd, lower: Function, upper: Function, variables: list[str
 def _primes(upper: int, on: int, variables: list[str]) -> list[tuple[Cube, int]]:
     """Prime implicants of ``upper`` that cover part of ``on``, with their masks.
 
-    Cubes are built one variable at a time (absent, true or false), each mask from its
-    parent's with one ``&``.  A cube that misses ``on`` is not extended: its extensions
-    miss it too, and the cubes a prime is compared with (one literal fewer) contain the
-    prime, so they meet ``on`` whenever it does.  Nor is an implicant: its extensions lie
-    inside it, so none is prime, and an implicant kept with a literal its prefix did not
-    need is still compared with that prefix's cube without the literal, which is kept too.
+    A cube is a set ``D`` of variables left out and an assignment ``m`` to the others
+    (``m``'s bits in ``D`` zero).  For every ``D``, one integer holds, as bits ``m``, the
+    cubes inside ``upper`` (``inside[D]``) and those meeting ``on`` (``meets[D]``), each
+    from ``D`` less one variable with a shift and an ``&`` (or ``|``): a cube leaving out
+    ``x`` is inside when both its halves are, meets when either does.  A cube is prime when
+    no cube leaving out one more variable contains it.  That is 2^n words of 2^n bits, in
+    place of a search over the 3^n cubes.
     """
-    full = (1 << (1 << len(variables))) - 1
-    positive = _variable_masks(variables)
-    choices: list[tuple[tuple[Cube, int], ...]] = [
-        ((((name, False),), full & ~positive[name]), (((name, True),), positive[name]))
-        for name in variables
-    ]
-    implicants: dict[Cube, int] = {}
-    stack: list[tuple[int, Cube, int]] = [(0, (), full)]
-    while stack:
-        index, cube, mask = stack.pop()
-        if mask & ~upper == 0:
-            implicants[cube] = mask
-            continue
-        if index == len(variables):
-            continue
-        stack.append((index + 1, cube, mask))
-        for literal, literal_mask in choices[index]:
-            narrowed = mask & literal_mask
-            if narrowed & on:
-                stack.append((index + 1, cube + literal, narrowed))
+    width = len(variables)
+    size = 1 << width
+    full = (1 << size) - 1
+    zero = [_zero_bit_mask(bit, width) for bit in range(width)]
+    inside = [0] * size
+    meets = [0] * size
+    inside[0], meets[0] = upper, on
+    for left_out in range(1, size):
+        bit = (left_out & -left_out).bit_length() - 1
+        fewer = left_out & ~(1 << bit)
+        step = 1 << bit
+        inside[left_out] = inside[fewer] & (inside[fewer] >> step) & zero[bit]
+        meets[left_out] = (meets[fewer] | (meets[fewer] >> step)) & zero[bit]
     primes = []
-    for cube, mask in implicants.items():
-        larger = (cube[:i] + cube[i + 1 :] for i in range(len(cube)))
-        if not any(candidate in implicants for candidate in larger):
+    for left_out in range(size):
+        candidates = inside[left_out] & meets[left_out]
+        for bit in range(width):
+            if not left_out >> bit & 1 and candidates:
+                larger = inside[left_out | 1 << bit]
+                candidates &= ~(larger | larger << (1 << bit))
+        while candidates:
+            assignment = (candidates & -candidates).bit_length() - 1
+            candidates &= candidates - 1
+            cube: Cube = ()
+            mask = full
+            for position, name in enumerate(variables):
+                bit = width - 1 - position
+                if not left_out >> bit & 1:
+                    value = bool(assignment >> bit & 1)
+                    cube += ((name, value),)
+                    mask &= full & ~zero[bit] if value else zero[bit]
             primes.append((cube, mask))
     primes.sort(key=lambda item: (len(item[0]), item[0]))
     return primes
+
+
+@functools.cache
+def _zero_bit_mask(bit: int, width: int) -> int:
+    """The assignments (as bits) of ``width`` variables in which bit ``bit`` is 0."""
+    return sum(1 << index for index in range(1 << width) if not index >> bit & 1)
 
 
 def _best_cover(primes: list[tuple[Cube, int]], on: int) -> list[Cube]:
