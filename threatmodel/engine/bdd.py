@@ -74,6 +74,14 @@ per manager on a quiet machine, several times that on a busy one, while the anal
 ordinary model fills a fraction of it.  CUDD doubles the table itself while its hit rate is
 high, so large problems still get a large one."""
 
+MEMORY_ESTIMATE = 256 << 20
+"""The memory CUDD is told to plan for, in bytes (``dd``'s default: 1 GiB).
+
+CUDD sets a stash aside in proportion to it when a manager is created: 5 ms per manager
+with the default, 0.5 ms with this, and ``analyze`` makes three.  It is no cap: past it
+CUDD collects garbage before it grows its tables (75 toggles on 4,000 flows, the largest
+generated model answered: 32 s and 490 MB, against 31 s and 770 MB)."""
+
 LIMIT_VARIABLE = "THREATMODEL_MAX_CONDITION_NODES"
 
 
@@ -147,7 +155,9 @@ class Bdd:
         module = _backend_module(chosen)
         self.backend: str = module.__name__.rsplit(".", 1)[-1]
         if self.backend == "cudd":
-            self.manager: Any = module.BDD(initial_cache_size=INITIAL_CACHE_SLOTS)
+            self.manager: Any = module.BDD(
+                initial_cache_size=INITIAL_CACHE_SLOTS, memory_estimate=MEMORY_ESTIMATE
+            )
             self.manager.configure(reordering=False)
         else:
             self.manager = module.BDD()
