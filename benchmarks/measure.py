@@ -76,13 +76,7 @@ def run(
 
 def best_of(count: int, arguments: Sequence[str], env: Mapping[str, str] | None = None) -> Run:
     """The fastest of ``count`` runs (its own peak memory); fails loudly on a non-zero exit."""
-    runs = [run(arguments, env) for _ in range(count)]
-    for result in runs:
-        if result.returncode not in (0, 1):
-            raise SystemExit(
-                f"threatmodel {' '.join(arguments)} exited {result.returncode}:\n{result.stderr}"
-            )
-    return min(runs, key=lambda r: r.seconds)
+    return _best(count, arguments, env, stop_allowed=False)
 
 
 LIMIT_HINT = "THREATMODEL_MAX_CONDITION_NODES"
@@ -94,15 +88,21 @@ def best_or_stopped(
 ) -> tuple[Run, bool]:
     """The fastest of ``count`` runs, and whether the analysis stopped at the condition
     size limit (exit 2 with that error) instead of answering; fails loudly otherwise."""
+    fastest = _best(count, arguments, env, stop_allowed=True)
+    return fastest, fastest.returncode == 2
+
+
+def _best(
+    count: int, arguments: Sequence[str], env: Mapping[str, str] | None, *, stop_allowed: bool
+) -> Run:
     runs = [run(arguments, env) for _ in range(count)]
     for result in runs:
-        stopped = result.returncode == 2 and LIMIT_HINT in result.stderr
+        stopped = stop_allowed and result.returncode == 2 and LIMIT_HINT in result.stderr
         if result.returncode not in (0, 1) and not stopped:
             raise SystemExit(
                 f"threatmodel {' '.join(arguments)} exited {result.returncode}:\n{result.stderr}"
             )
-    fastest = min(runs, key=lambda r: r.seconds)
-    return fastest, fastest.returncode == 2
+    return min(runs, key=lambda r: r.seconds)
 
 
 def megabytes(path: Path) -> str:
