@@ -153,8 +153,8 @@ def test_fact_tiers_agree_with_all_derivations(
     reference = GradedReference(spec, raw)
     analysis = analyze(loaded, Mode.ALL, {})
     space = analysis.space
-    graph = analysis.problem.graph
-    strong_problem = Problem(loaded.model, graph, Evidence(threshold))
+    edges = analysis.problem.edges
+    strong_problem = Problem(loaded.model, edges, Evidence(threshold))
     conditions = analysis.conditions
     strong_conditions = solve(strong_problem, space, conditions.bdd, conditions.allowed)
     limit = TIERS.index(threshold)

@@ -40,7 +40,7 @@ from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd
 from threatmodel.engine.consistency import load_file, load_text
 from threatmodel.engine.exposure import Analysis, analyze
-from threatmodel.engine.graph import build_graph
+from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import Problem
 from threatmodel.engine.space import Mode, SettingsError
 from threatmodel.engine.symbolic import solve
@@ -511,7 +511,7 @@ def test_fixpoint_without_some_accesses_reuses_only_what_cannot_change(
     )
     conditions = analysis.conditions
     full = solve(
-        Problem(pruned, build_graph(pruned)), analysis.space, conditions.bdd, conditions.allowed
+        Problem(pruned, model_edges(pruned)), analysis.space, conditions.bdd, conditions.allowed
     )
     assert {k: v for k, v in partial.facts.items() if v != conditions.bdd.false} == {
         k: v for k, v in full.facts.items() if v != conditions.bdd.false

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import threatmodel.cli as cli_package
-from tests.conftest import Run
+from tests.conftest import ROOT, Run
 from threatmodel.cli import cli, options
 from threatmodel.engine import factored
 from threatmodel.engine.bdd import Bdd
@@ -247,6 +247,29 @@ def test_help_and_validate_import_no_analysis(tmp_path: Path) -> None:
     )
     lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert lines == ["[]", "['threatmodel.load.model']"]
+
+
+@pytest.mark.parametrize("command", ["analyze", "check"])
+def test_analysis_imports_neither_networkx_nor_graphviz(command: str) -> None:
+    """Pre-commit runs these on every commit; networkx alone would take 80 ms of them.  The
+    model has nested boundaries, accesses by an authority and toggles, so every check runs."""
+    script = (
+        "import sys\n"
+        "from threatmodel.cli import cli\n"
+        "try:\n"
+        f"    cli([{command!r}, sys.argv[1], '-o', sys.argv[2]], prog_name='threatmodel')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('networkx', 'graphviz', 'dd.cudd') if m in sys.modules))\n"
+    )
+    model = ROOT / "models" / "assistant_messenger.yaml"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(model), os.devnull],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines()[-1] == "['dd.cudd']"
 
 
 LIMIT_ERROR = (

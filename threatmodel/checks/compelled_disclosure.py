@@ -34,8 +34,6 @@ reports::
 
 from __future__ import annotations
 
-import networkx as nx
-
 from threatmodel.checks.builder import (
     and_list,
     classification,
@@ -49,7 +47,7 @@ from threatmodel.checks.finding import Finding, FindingSeverity
 from threatmodel.engine import inference
 from threatmodel.engine.bdd import Function
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.graph import build_graph
+from threatmodel.engine.graph import downstream, model_edges, successors
 from threatmodel.engine.inference import Problem, plain
 from threatmodel.engine.symbolic import Conditions, solve
 from threatmodel.load.model import AccessKind, Classification, Model, PartyKind
@@ -77,14 +75,11 @@ def _without(analysis: Analysis, removed: set[str]) -> Conditions:
     model = analysis.model
     kept = {name: access for name, access in model.access.items() if name not in removed}
     pruned: Model = model.model_copy(update={"access": kept})
-    graph = build_graph(pruned)
-    sources = {model.access[name].party for name in removed}
-    affected = set(sources)
-    for party in sources:
-        affected |= nx.descendants(graph, party)
+    edges = model_edges(pruned)
+    affected = downstream(successors(edges), {model.access[name].party for name in removed})
     conditions = analysis.conditions
     return solve(
-        Problem(pruned, graph, analysis.problem.min_evidence),
+        Problem(pruned, edges, analysis.problem.min_evidence),
         analysis.space,
         conditions.bdd,
         conditions.allowed,

@@ -131,7 +131,7 @@ class LazyGroup(Group):
     """A group whose commands are imported only when one runs.
 
     Importing every command up front pulled in the analysis, the checks, the renderer and
-    the importers (networkx, pydantic, graphviz) for every invocation, ``--help``
+    the importers (pydantic, dd, graphviz) for every invocation, ``--help``
     included; the list of commands in ``--help`` is written from :data:`COMMANDS` instead.
     """
 

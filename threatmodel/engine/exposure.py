@@ -15,12 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.closure import Closure, close
-from threatmodel.engine.graph import build_graph
+from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import Fact, Problem
 from threatmodel.engine.nearest import closest_satisfying, nearest_allowed
 from threatmodel.engine.pool import POOL, Pool, coalition_name, fixed_pool
@@ -219,12 +217,12 @@ def graded_conditions(analysis: Analysis) -> dict[Evidence, Conditions]:
     """For each tier stronger than the weakest counted, the conditions counting only the
     derivations at that tier or stronger (the analysis' own conditions count the rest)."""
     weakest = analysis.min_evidence or Evidence.UNSOURCED
-    graph = analysis.problem.graph
+    edges = analysis.problem.edges
     graded: dict[Evidence, Conditions] = {}
     for tier in Evidence:
         if tier.rank >= weakest.rank:
             break
-        problem = Problem(analysis.model, graph, tier)
+        problem = Problem(analysis.model, edges, tier)
         conditions = analysis.conditions
         graded[tier] = solve(problem, analysis.space, conditions.bdd, conditions.allowed)
     return graded
@@ -290,12 +288,14 @@ def _subject_at_least(
 
 def boundary_members(model: Model, boundary: str) -> set[str]:
     """Parties in ``boundary`` or in any boundary nested inside it."""
-    nesting = nx.DiGraph()
-    nesting.add_nodes_from(model.boundaries)
-    nesting.add_edges_from(
-        (element.parent, name) for name, element in model.boundaries.items() if element.parent
-    )
-    nested = {boundary} | (nx.descendants(nesting, boundary) if boundary in nesting else set())
+    nested = {boundary}
+    grown = True
+    while grown:  # boundaries nest a few levels deep: one pass per level
+        grown = False
+        for name, element in model.boundaries.items():
+            if element.parent in nested and name not in nested:
+                nested.add(name)
+                grown = True
     return {p for p, party in model.parties.items() if party.boundary in nested}
 
 
@@ -349,7 +349,7 @@ def analyze(
     """
     model = loaded.model
     space = make_space(model, mode, overrides)
-    problem = Problem(model, build_graph(model), min_evidence)
+    problem = Problem(model, model_edges(model), min_evidence)
     if bdd is None:
         bdd = space.bdd()
     else:

@@ -12,14 +12,12 @@ encrypted under key K.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
-import networkx as nx
-
 from threatmodel.engine.evidence import ESTABLISHED, ElementTiers
-from threatmodel.engine.graph import EdgeKind
+from threatmodel.engine.graph import EdgeKind, ModelEdge
 from threatmodel.load.expr import And, Const, Expression, Name, Node, Not
 from threatmodel.load.model import Evidence, Model, ProtectionLevel
 
@@ -127,10 +125,13 @@ class Problem:
     """
 
     def __init__(
-        self, model: Model, graph: nx.MultiDiGraph, min_evidence: Evidence | None = None
+        self,
+        model: Model,
+        edges: Sequence[ModelEdge],
+        min_evidence: Evidence | None = None,
     ) -> None:
         self.model = model
-        self.graph = graph
+        self.edges = edges
         self.min_evidence = min_evidence
         self._weakest = Evidence.UNSOURCED.rank if min_evidence is None else min_evidence.rank
         self.tiers = ElementTiers(model)
@@ -144,13 +145,14 @@ class Problem:
         self._inputs: dict[str, tuple[str, ...]] = {}
         self._origins: dict[str, frozenset[str]] = {}
         self._derived_by_input: dict[str, list[str]] = defaultdict(list)
-        self._index(model, graph)
+        self._index(model, edges)
 
-    def _index(self, model: Model, graph: nx.MultiDiGraph) -> None:
+    def _index(self, model: Model, edges: Sequence[ModelEdge]) -> None:
         tiers = self.tiers
-        for sender, receiver, element, attributes in graph.edges(keys=True, data=True):
-            kind = attributes["kind"]
+        for edge in edges:
+            sender, receiver, kind = edge.tail, edge.head, edge.role
             if kind is EdgeKind.ACCESS:
+                element = edge.element
                 access = model.access[element]
                 scope = None if access.data is None else frozenset(access.data)
                 tier = max(tiers.access[element], tiers.parties[sender])
@@ -158,7 +160,7 @@ class Problem:
                 if tier <= self._weakest:
                     self._grants[sender].append(_Grant(element, receiver, scope, tier))
                 continue
-            flow_id = attributes["element"]
+            flow_id = edge.element
             flow = model.flows[flow_id]
             protection = flow.protection
             tier = tiers.flows[flow_id]

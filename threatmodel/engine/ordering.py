@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from threatmodel.engine.graph import guard, model_edges, successors
 from threatmodel.load.expr import Expression
 from threatmodel.load.model import Model
 
@@ -21,7 +22,7 @@ from threatmodel.load.model import Model
 def bdd_order(model: Model, variables: Iterable[str]) -> tuple[str, ...]:
     """``variables`` in the order of the walk described in the module documentation."""
     wanted = set(variables)
-    if not wanted:  # nothing to order: no walk (it builds the model graph)
+    if not wanted:  # nothing to order: no walk
         return ()
     order: dict[str, None] = {}
 
@@ -68,18 +69,10 @@ def _roots(model: Model) -> list[str]:
 def _edges(model: Model) -> dict[str, list[tuple[Expression, str]]]:
     """Per party, the guards and targets of the ways knowledge leaves it (the out-edges of
     the model graph), by element id."""
-    from threatmodel.engine.graph import build_graph  # networkx: only once an order is needed
-
-    graph = build_graph(model)
-    edges: dict[str, list[tuple[Expression, str]]] = {}
-    for party in graph:
-        out = sorted(
-            (
-                (attributes["element"], target, attributes["guard"])
-                for _, target, attributes in graph.out_edges(party, data=True)
-            ),
-            key=lambda edge: (edge[0], edge[1]),
-        )
-        if out:
-            edges[party] = [(guard, target) for _, target, guard in out]
-    return edges
+    return {
+        party: [
+            (guard(model, edge), edge.head)
+            for edge in sorted(leaving, key=lambda edge: (edge.element, edge.head))
+        ]
+        for party, leaving in successors(model_edges(model)).items()
+    }

@@ -25,7 +25,7 @@ from typing import cast
 
 from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.closure import Closure, derive
-from threatmodel.engine.graph import build_graph
+from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step
 from threatmodel.engine.space import Space
 from threatmodel.engine.symbolic import Conditions, solve
@@ -75,7 +75,7 @@ def pooled_model(model: Model, members: Mapping[str, expr.Expression]) -> Model:
 def pooled_problem(model: Model, members: Mapping[str, expr.Expression]) -> Problem:
     """The rules of :func:`pooled_model`."""
     pooled = pooled_model(model, members)
-    return Problem(pooled, build_graph(pooled))
+    return Problem(pooled, model_edges(pooled))
 
 
 def fixed_members(members: Iterable[str]) -> dict[str, expr.Expression]:

@@ -21,21 +21,25 @@ def check(model: Model, source: SourceMap) -> list[Diagnostic]:
 def parent_cycles(parents: Mapping[str, str], source: SourceMap) -> list[Diagnostic]:
     """Cycles among boundary parents (given as boundary → parent), one error per cycle,
     located at the parent of the cycle's first boundary by name."""
-    if not parents:
-        return []
-    import networkx as nx  # here, not at the top: ``validate`` of a flat model never needs it
-
-    nesting = nx.DiGraph()
-    nesting.add_edges_from(parents.items())
     problems = []
-    for cycle in nx.simple_cycles(nesting):
+    walked: set[str] = set()
+    for start in sorted(parents):
+        path: dict[str, int] = {}  # each boundary has one parent: walk up until a repeat
+        boundary = start
+        while boundary in parents and boundary not in walked and boundary not in path:
+            path[boundary] = len(path)
+            boundary = parents[boundary]
+        walked.update(path)
+        if boundary not in path:
+            continue
+        cycle = list(path)[path[boundary] :]
         first = min(cycle)
         ordered = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
-        path = " → ".join([*ordered, first])
+        route = " → ".join([*ordered, first])
         problems.append(
             Diagnostic(
                 source.locate(("boundaries", first, "parent")),
-                f"boundary parents form a cycle: {path}",
+                f"boundary parents form a cycle: {route}",
             )
         )
     return sorted(problems)

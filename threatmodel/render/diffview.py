@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from threatmodel.engine.exposure import Analysis
+from threatmodel.engine.graph import model_edges
 from threatmodel.load.model import Level, Model
 from threatmodel.render.labels import wrap, wrap_items
 from threatmodel.render.scene import Edge, Fill, Node, Scene, State
@@ -23,7 +24,6 @@ from threatmodel.render.views import (
     clusters_for,
     edge_label,
     edge_tooltip,
-    model_edges,
     same_words,
 )
 

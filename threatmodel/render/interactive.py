@@ -12,7 +12,7 @@ report's bytes do not depend on a local install.
 from __future__ import annotations
 
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.graph import EdgeKind
+from threatmodel.engine.graph import EdgeKind, ModelEdge, model_edges
 from threatmodel.load.expr import And, Const, to_text
 from threatmodel.render.backend import draw, wasm_backend
 from threatmodel.render.dot import dot_source
@@ -23,11 +23,9 @@ from threatmodel.render.views import (
     CONDITION_WIDTH,
     LIST_WIDTH,
     TITLE_WIDTH,
-    ModelEdge,
     clusters_for,
     edge_label,
     edge_tooltip,
-    model_edges,
     same_words,
 )
 

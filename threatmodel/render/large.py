@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.graph import EdgeKind, observation_key
+from threatmodel.engine.graph import EdgeKind, ModelEdge, model_edges, observation_key
 from threatmodel.engine.inference import Rule
 from threatmodel.load.model import AccessKind, Level, Model, ProtectionLevel
 from threatmodel.render.labels import wrap, wrap_items
@@ -33,12 +33,10 @@ from threatmodel.render.views import (
     LIST_WIDTH,
     TITLE_WIDTH,
     Drawn,
-    ModelEdge,
     SettingFacts,
     clusters_for,
     edge_tooltip,
     full_scene,
-    model_edges,
     party_edge,
     party_node,
     title_lines,

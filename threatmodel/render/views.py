@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from threatmodel.engine.closure import Closure
 from threatmodel.engine.exposure import Analysis
-from threatmodel.engine.graph import EdgeKind, build_graph
+from threatmodel.engine.graph import EdgeKind, ModelEdge, model_edges
 from threatmodel.engine.space import Setting
-from threatmodel.load.model import AccessKind, Level, Model, ProtectionLevel
+from threatmodel.load.model import Level, Model, ProtectionLevel
 from threatmodel.render.labels import wrap, wrap_items
 from threatmodel.render.scene import Cluster, Edge, Fill, Node, Scene, State
 
@@ -34,42 +34,6 @@ class Drawn:
     caption: str
     """``scenario private_chat: E2EE chat, no AI`` or ``default setting``."""
     setting: Setting
-
-
-@dataclass(frozen=True)
-class ModelEdge:
-    """A flow, an observation of a flow, or an access, as an edge between two parties."""
-
-    name: str
-    element: str
-    """The flow or access id (an observation's is its flow's)."""
-    tail: str
-    head: str
-    role: EdgeKind
-    data: tuple[str, ...]
-    """Data carried (flows, observations) or in scope (accesses; empty: everything)."""
-    protection: ProtectionLevel | None = None
-    key: str | None = None
-    access: AccessKind | None = None
-
-
-def model_edges(model: Model) -> list[ModelEdge]:
-    """Every flow, observation and access of ``model`` (the edges of its graph), by name."""
-    edges = [
-        ModelEdge(
-            name,
-            attributes["element"],
-            tail,
-            head,
-            attributes["kind"],
-            attributes["data"],
-            attributes["protection"],
-            attributes["sealed_with"],
-            attributes["access"],
-        )
-        for tail, head, name, attributes in build_graph(model).edges(keys=True, data=True)
-    ]
-    return sorted(edges, key=lambda edge: edge.name)
 
 
 class SettingFacts:
