@@ -143,12 +143,9 @@ def _cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
     if len(support) <= EXACT_LIMIT:
         return _exact_cover(bdd, lower, upper, sorted(support))
     plan = _plan(cache, lower, upper)
-    if plan.cover is None:
-        if plan.literals > lower.dag_size:
-            return plan.products
-        cover = _build(cache, lower, upper)
-    else:
-        cover = plan.cover
+    if plan.products > MAX_PRODUCTS and plan.literals > lower.dag_size:
+        return plan.products
+    cover = _build(cache, lower, upper)
     return sorted({tuple(sorted(cube)) for cube in cover}, key=lambda c: (-len(c), c))
 
 
@@ -299,9 +296,8 @@ class _Cache:
         self.bdd = bdd
         self.literals: dict[Literal, Function] = {}
         self.plans: dict[tuple[Function, Function], _Plan] = {}
-        self.never = _Plan(0, 0, bdd.false, [])
-        self.always = _Plan(1, 0, bdd.true, [()])
-        self.covers: dict[tuple[Function, Function], list[Cube]] = {}
+        self.never = _Plan(0, 0, bdd.false)
+        self.always = _Plan(1, 0, bdd.true)
 
     def literal(self, name: str, value: bool) -> Function:
         function = self.literals.get((name, value))
@@ -352,17 +348,17 @@ class _Cache:
 @dataclass(slots=True)
 class _Plan:
     """One call of Minato-Morreale's recursion: how many products and literals its cover
-    has, the function of that cover, its products while few, and the calls it makes (not
-    frozen: a frozen dataclass is slower to create, and there is one per call)."""
+    has, the function of that cover, and the calls it makes (not frozen: a frozen dataclass
+    is slower to create, and there is one per call).  The products themselves are listed
+    by :func:`_build`, once, for the covers printed."""
 
     products: int
     literals: int
     function: Function
-    cover: list[Cube] | None
-    """The products, while there are at most :data:`MAX_PRODUCTS` of them."""
     name: str = ""
     calls: tuple[tuple[Function, Function], ...] = ()
-    """The (lower, upper) bounds of the three sub-covers: ``not name``, ``name``, neither."""
+    """The (lower, upper) bounds of the three sub-covers: ``not name``, ``name``, neither;
+    none for the constant covers."""
 
 
 def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
@@ -380,10 +376,10 @@ def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
     covers some point of ``lower`` that the others miss, which is what makes the cover
     irredundant.
 
-    The plan counts products and literals, and lists products only up to
-    :data:`MAX_PRODUCTS`, so that the size of a cover is known in time proportional to the
-    calls (polynomial in the BDDs of the functions met, where the cover itself can be
-    exponential); :func:`_build` lists longer covers when they are wanted after all.
+    The plan counts products and literals without listing them, so that the size of a cover
+    is known in time proportional to the calls (polynomial in the BDDs of the functions
+    met, where the cover itself can be exponential); :func:`_build` lists the products of
+    the covers that are printed.
     """
     bdd = cache.bdd
     if lower == bdd.false:
@@ -409,35 +405,34 @@ def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
     products = plan0.products + plan1.products + plan_rest.products
     literals = plan0.literals + plan0.products + plan1.literals + plan1.products
     function = cache.either(branches, plan_rest.function)
-    if products <= MAX_PRODUCTS:  # then every sub-cover is listed too
-        assert plan0.cover is not None and plan1.cover is not None
-        assert plan_rest.cover is not None
-        cover = (
-            [((name, False), *cube) for cube in plan0.cover]
-            + [((name, True), *cube) for cube in plan1.cover]
-            + plan_rest.cover
-        )
-        plan = _Plan(products, literals + plan_rest.literals, function, cover)
-    else:
-        calls = (call0, call1, call_rest)
-        plan = _Plan(products, literals + plan_rest.literals, function, None, name, calls)
+    plan = _Plan(products, literals + plan_rest.literals, function, name, (call0, call1, call_rest))
     cache.plans[(lower, upper)] = plan
     return plan
 
 
 def _build(cache: _Cache, lower: Function, upper: Function) -> list[Cube]:
-    """The products of a cover planned by :func:`_plan`, however many."""
-    plan = _plan(cache, lower, upper)
-    if plan.cover is not None:
-        return plan.cover
-    cached = cache.covers.get((lower, upper))
-    if cached is not None:
-        return cached
-    cover0, cover1, cover_rest = (_build(cache, *call) for call in plan.calls)
-    cover = (
-        [((plan.name, False), *cube) for cube in cover0]
-        + [((plan.name, True), *cube) for cube in cover1]
-        + cover_rest
-    )
-    cache.covers[(lower, upper)] = cover
+    """The products of the cover planned by :func:`_plan`, each made once from the
+    literals on its way down, in the order of the recursion.
+
+    A loop over a stack, not a nested recursive function: such a function refers to itself,
+    and the cycle would keep ``cache``'s BDD nodes until the cyclic garbage collector frees
+    them, which it may do between a ``dd`` operation and its taking a reference to its
+    result; CUDD then finds its count of dead nodes wrong and aborts.
+    """
+    _plan(cache, lower, upper)
+    false, true = cache.bdd.false, cache.bdd.true
+    cover: list[Cube] = []
+    stack: list[tuple[Function, Function, Cube]] = [(lower, upper, ())]
+    while stack:
+        lower, upper, prefix = stack.pop()
+        if lower == false:
+            continue
+        if upper == true:
+            cover.append(prefix)
+            continue
+        plan = cache.plans[(lower, upper)]
+        (lower0, upper0), (lower1, upper1), (rest_lower, rest_upper) = plan.calls
+        stack.append((rest_lower, rest_upper, prefix))
+        stack.append((lower1, upper1, (*prefix, (plan.name, True))))
+        stack.append((lower0, upper0, (*prefix, (plan.name, False))))
     return cover
