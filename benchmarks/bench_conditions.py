@@ -27,7 +27,7 @@ from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd
 from threatmodel.engine.closure import close
 from threatmodel.engine.consistency import load_text
-from threatmodel.engine.graph import build_graph
+from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import Problem
 from threatmodel.engine.space import make_space
 from threatmodel.engine.symbolic import solve
@@ -83,7 +83,7 @@ def symbolic_vs_enumeration(toggles: int, backends: list[str], sample: int) -> s
     manager anyway, and enumeration yields no formula to print."""
     loaded = load_text(generate(PARTIES, FLOWS_PER_PARTY, DATA, toggles), "conditions.yaml")
     space = make_space(loaded.model)
-    problem = Problem(loaded.model, build_graph(loaded.model))
+    problem = Problem(loaded.model, model_edges(loaded.model))
 
     settings = [
         dict(zip(space.variables, values, strict=True))

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             loaded = page.evaluate(_LOAD)
             flips = [page.evaluate(_FLIP, name) for name in loaded["toggles"] * 2]
             browser.close()
-    rows = [
+    rows: list[list[object]] = [
         ["report size (MB)", f"{size_mb:.2f}", SIZE_LIMIT_MB, verdict(size_mb, SIZE_LIMIT_MB)],
         [
             "first contentful paint (ms)",

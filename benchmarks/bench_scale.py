@@ -1,8 +1,8 @@
 """Scale: ``analyze --format json`` of 10,000 parties / 50,000 flows; toggles over 4,000
-guarded flows, answered symbolically or stopped by the condition size limit; ``render`` of
-1,000 parties (default overview).
+flows, every one or a tenth of them guarded, answered symbolically or stopped by the
+condition size limit; ``render`` of 1,000 parties (default overview).
 
-    python benchmarks/bench_scale.py [--toggles 100] [--fixed 40] [--repeat 1]
+    python benchmarks/bench_scale.py [--toggles 100] [--fixed 40] [--sparse 0.1] [--repeat 1]
 
 Targets: 10,000 / 50,000 at most 5 s and 1 GB; each toggle workload at most 5 s, whether it
 is answered or stopped (a condition's decision diagram past the limit, see
@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--toggles", type=int, default=100, help="toggles of the large model")
     parser.add_argument("--fixed", type=int, default=40, help="toggles then fixed with --set")
+    parser.add_argument(
+        "--sparse", type=float, default=0.1, help="fraction of flows guarded in the sparse run"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
     args = parser.parse_args(argv)
     rows = []
@@ -44,13 +47,16 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         pins = [f"--set=t{i}=true" for i in range(args.fixed)]
-        for toggles, fixed in ((args.toggles, []), (args.toggles, pins)):
-            model = folder / f"toggles{toggles}.yaml"
-            model.write_text(generate(400, 10, 10, toggles), "utf-8")
+        runs = [(1.0, []), (1.0, pins), (args.sparse, [])]
+        for guarded, fixed in runs:
+            model = folder / f"toggles{args.toggles}_{guarded}.yaml"
+            model.write_text(generate(400, 10, 10, args.toggles, guarded=guarded), "utf-8")
             output.unlink(missing_ok=True)
             arguments = ["analyze", str(model), *fixed, "--format", "json", "-o", str(output)]
             result, stopped = best_or_stopped(args.repeat, arguments)
-            label = f"analyze --format json, {toggles} toggles × 4,000 flows"
+            label = f"analyze --format json, {args.toggles} toggles × 4,000 flows"
+            if guarded < 1:
+                label += f", {guarded:.0%} of them guarded"
             if fixed:
                 label += f", {len(fixed)} fixed with --set"
             rows.append(

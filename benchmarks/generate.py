@@ -3,7 +3,8 @@
 Parties sit in layers; each party sends ``flows_per_party`` flows to random parties of the
 next layer (wrapping around), carrying one or two data items, with a mix of protections;
 a few keys are held by first-layer parties; an authority compels a handful of parties.
-With ``toggles > 0`` every flow gets a guard of 1-2 literals over the toggles.
+With ``toggles > 0`` every flow gets a guard of 1-2 literals over the toggles, or only the
+fraction ``guarded`` of them.
 
     python benchmarks/generate.py --parties 1000 --flows-per-party 5 --data 10 -o model.yaml
 """
@@ -23,8 +24,11 @@ def generate(
     toggles: int = 0,
     layers: int = 10,
     seed: int = 1,
+    guarded: float = 1.0,
 ) -> str:
-    """Model text with the given size; deterministic for a given seed."""
+    """Model text with the given size; deterministic for a given seed.  With ``guarded``
+    below 1, each flow is guarded with that probability (drawn only then, so that models
+    with every flow guarded stay the ones earlier figures were measured on)."""
     rng = random.Random(seed)
     names = [f"p{i}" for i in range(parties)]
     layer_of = {name: i * layers // parties for i, name in enumerate(names)}
@@ -71,7 +75,7 @@ def generate(
                 f"data: [{', '.join(carried)}]",
                 f"protection: {protection}",
             ]
-            if toggle_ids:
+            if toggle_ids and (guarded >= 1 or rng.random() < guarded):
                 fields.append(f'when: "{_guard(rng, toggle_ids)}"')
             out.append(f"  f{count}: {{{', '.join(fields)}}}")
             count += 1
@@ -146,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--toggles", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--guarded", type=float, default=1.0, help="fraction of flows guarded by toggles"
+    )
+    parser.add_argument(
         "--shape",
         choices=["layered", "chain-flows", "chain-access", "xor"],
         default="layered",
@@ -154,7 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
     if args.shape == "layered":
-        text = generate(args.parties, args.flows_per_party, args.data, args.toggles, seed=args.seed)
+        text = generate(
+            args.parties,
+            args.flows_per_party,
+            args.data,
+            args.toggles,
+            seed=args.seed,
+            guarded=args.guarded,
+        )
     elif args.shape == "xor":
         text = xor_toggles(args.toggles)
     else:
