@@ -61,18 +61,10 @@ def condition_text(bdd: Bdd, function: Function, allowed: Function) -> str:
         return NEVER
     if (allowed & ~lower) == bdd.false:
         return ALWAYS
-    cover = minimal_cover(bdd, lower, lower | ~allowed)
+    home, copied, cover = minimal_cover(bdd, lower, allowed)
     if isinstance(cover, int):
-        return factored.condition_text(_factored_input(bdd, lower), cover)
+        return factored.condition_text((home, copied), cover)
     return format_cover(cover)
-
-
-def _factored_input(bdd: Bdd, function: Function) -> tuple[Bdd, Function]:
-    """``function`` in the manager its cover was computed in (:func:`minimal_cover`)."""
-    if bdd.backend != "cudd":
-        return bdd, function
-    apart = _cover_manager(bdd)
-    return apart, bdd.manager.copy(function, apart.manager)
 
 
 def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cube] | None:
@@ -86,7 +78,7 @@ def condition_cover(bdd: Bdd, function: Function, allowed: Function) -> list[Cub
         return []
     if (allowed & ~lower) == bdd.false:
         return [()]
-    cover = minimal_cover(bdd, lower, lower | ~allowed)
+    cover = minimal_cover(bdd, lower, allowed)[2]
     return None if isinstance(cover, int) else cover
 
 
@@ -103,36 +95,56 @@ def format_cover(cover: Iterable[Cube]) -> str:
     )
 
 
-def minimal_cover(bdd: Bdd, lower: Function, upper: Function) -> list[Cube] | int:
-    """A sum of products F with ``lower <= F <= upper``; minimal when small enough.  When it
-    has more than :data:`MAX_PRODUCTS` products and more literals than ``lower``'s BDD has
-    nodes, the number of its products instead (the condition is then printed factored)."""
+def minimal_cover(
+    bdd: Bdd, lower: Function, allowed: Function
+) -> tuple[Bdd, Function, list[Cube] | int]:
+    """A sum of products F with ``lower <= F <= lower or not allowed``, minimal when small
+    enough, and the manager it was computed in with ``lower`` there.  When F has more than
+    :data:`MAX_PRODUCTS` products and more literals than ``lower``'s BDD has nodes, the
+    number of its products instead of them (the condition is then printed factored, from
+    the BDD returned)."""
     if bdd.backend == "cudd":
         apart = _cover_manager(bdd)
-        lower = bdd.manager.copy(lower, apart.manager)
-        upper = bdd.manager.copy(upper, apart.manager)
-        return _cover(apart, lower, upper)
-    cover = _cover(bdd, lower, upper)
+        lower = bdd.manager.copy(lower, apart.bdd.manager)
+        allowed = apart.constraints(bdd, allowed)
+        return apart.bdd, lower, _cover(apart.bdd, lower, lower | ~allowed)
+    cover = _cover(bdd, lower, lower | ~allowed)
     _collect_garbage(bdd)
-    return cover
+    return bdd, lower, cover
 
 
-_APART: weakref.WeakKeyDictionary[Bdd, Bdd] = weakref.WeakKeyDictionary()
-
-
-def _cover_manager(bdd: Bdd) -> Bdd:
-    """A CUDD manager of its own, with ``bdd``'s variables in the same order, in which
+@dataclass
+class _Apart:
+    """A CUDD manager of its own, with the analysis' variables in the same order, in which
     covers are computed.
 
     A cover makes many short-lived nodes.  Beside the analysis' hundreds of thousands of
     live ones, CUDD grows its tables rather than collecting them; in a manager holding only
     the function covered they are collected as they die (75 toggles on 4,000 flows: 27 s
     and 590 MB this way, 37 s and 1.3 GB in the analysis' manager), which pays for copying
-    each function over (a C-level transfer).
+    each function over (a C-level transfer).  The constraints' function, the same for every
+    condition, is copied once.
     """
+
+    bdd: Bdd
+    copied: tuple[Function, Function] | None = None
+    """The last constraints' function copied: as given, and here."""
+
+    def constraints(self, source: Bdd, allowed: Function) -> Function:
+        """``allowed`` (a function of ``source``) in this manager."""
+        if self.copied is None or self.copied[0] != allowed:
+            self.copied = (allowed, source.manager.copy(allowed, self.bdd.manager))
+        return self.copied[1]
+
+
+_APART: weakref.WeakKeyDictionary[Bdd, _Apart] = weakref.WeakKeyDictionary()
+
+
+def _cover_manager(bdd: Bdd) -> _Apart:
+    """The manager covers of ``bdd``'s functions are computed in (see :class:`_Apart`)."""
     apart = _APART.get(bdd)
-    if apart is None or apart.variables != bdd.variables:
-        apart = Bdd(bdd.variables, "cudd")
+    if apart is None or apart.bdd.variables != bdd.variables:
+        apart = _Apart(Bdd(bdd.variables, "cudd"))
         _APART[bdd] = apart
     return apart
 
