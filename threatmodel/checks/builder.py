@@ -50,12 +50,12 @@ _STEP_SECTIONS = {
 def element_ref(analysis: Analysis, section: str, element_id: str) -> ElementRef:
     """``element_id`` of ``section`` with the line and column of its key in the file (one
     object per element, remembered by the analysis)."""
-    ref: ElementRef | None = analysis.memo.get(("element", section, element_id))
-    if ref is None:
+
+    def locate() -> ElementRef:
         location = analysis.loaded.locate(section, element_id)
-        ref = ElementRef(section, element_id, location.line, location.column)
-        analysis.memo["element", section, element_id] = ref
-    return ref
+        return ElementRef(section, element_id, location.line, location.column)
+
+    return analysis.remember(("element", section, element_id), locate)
 
 
 def datum_section(model: Model, datum: str) -> str:
@@ -166,10 +166,7 @@ def witness_in(
     by the analysis)."""
     if closure is None:
         key = ("witness", *result.setting.items(), fact)
-        if key not in analysis.memo:
-            analysis.memo[key] = _witness(analysis, result, fact, result.closure)
-        known: Witness | None = analysis.memo[key]
-        return known
+        return analysis.remember(key, lambda: _witness(analysis, result, fact, result.closure))
     return _witness(analysis, result, fact, closure)
 
 

@@ -11,9 +11,9 @@ alone, which ``tests/test_properties.py`` compares with both on random models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd, Function
@@ -26,6 +26,8 @@ from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_s
 from threatmodel.engine.symbolic import Conditions, solve
 from threatmodel.load.loader import LoadedModel
 from threatmodel.load.model import Evidence, Level, Model
+
+T = TypeVar("T")
 
 DEFAULT_MAX_SETTINGS = 4096
 
@@ -159,13 +161,23 @@ class Analysis:
     pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
     """Expectation id → the pooled reader of its coalition, for coalition expectations."""
     _settings: list[SettingResult] | None = field(default=None, init=False, repr=False)
-    memo: dict[tuple[Any, ...], Any] = field(
+    _memo: dict[tuple[Hashable, ...], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """What reports work out once and look up again, keyed by what they asked: each
-    element with its position, each witness, each condition's example setting.  In a long
-    chain every element is a step of many findings' witnesses, and several checks report
-    the same party's exposure under the same condition."""
+
+    def remember(self, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+        """``make()``, made once per ``key`` for this analysis.
+
+        What reports work out once and look up again, keyed by what they ask (a tuple
+        starting with a word naming the kind, so that keys of different kinds never
+        meet): each element with its position, each witness, each condition's example
+        setting.  In a long chain every element is a step of many findings' witnesses, and
+        several checks report the same party's exposure under the same condition."""
+        if key in self._memo:
+            known: T = self._memo[key]
+            return known
+        made = self._memo[key] = make()
+        return made
 
     @property
     def settings(self) -> list[SettingResult]:
@@ -237,16 +249,16 @@ def level_evidence(closure: Closure, party: str, datum: str) -> Evidence | None:
 def example_setting(analysis: Analysis, function: Function) -> Setting | None:
     """An allowed setting in ``function``, as close to the default setting as found (once
     per function: many findings share one condition)."""
-    key = ("example", function)
-    if key not in analysis.memo:
+
+    def find() -> Setting | None:
         bdd = analysis.conditions.bdd
         target = function & analysis.conditions.allowed
-        found = None
-        if target != bdd.false:
-            variables = analysis.space.variables
-            found = closest_satisfying(bdd, target, variables, analysis.default.setting)[0]
-        analysis.memo[key] = found
-    setting: Setting | None = analysis.memo[key]
+        if target == bdd.false:
+            return None
+        variables = analysis.space.variables
+        return closest_satisfying(bdd, target, variables, analysis.default.setting)[0]
+
+    setting = analysis.remember(("example", function), find)
     return None if setting is None else dict(setting)
 
 
