@@ -384,3 +384,28 @@ def test_diff_past_the_node_limit_ends_with_one_error_line(tmp_path: Path) -> No
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: the settings in which ")
     assert line.endswith("raise THREATMODEL_MAX_CONDITION_NODES")
+
+
+def test_check_keeps_no_analysis_of_the_models_it_has_judged(tmp_path: Path) -> None:
+    """``check`` over many models holds one analysis at a time: what it reports keeps no
+    BDD manager alive (60 copies of a shipped model took 431 MB when it did), and neither
+    does importing ``dd`` (whose kept ImportError held the first importer's frames).  In
+    a fresh interpreter, so that this test is the first to import ``dd``."""
+    paths = []
+    for index in range(3):
+        path = tmp_path / f"copy{index}.yaml"
+        path.write_text((ROOT / "models" / "whatsapp_ai.yaml").read_text("utf-8"), "utf-8")
+        paths.append(str(path))
+    script = (
+        "import gc, json, sys\n"
+        "from threatmodel.cli.check import _check, load_all\n"
+        "from threatmodel.checks.verdict import FailOn\n"
+        "text, _ = _check(load_all(sys.argv[1:]), 'json', FailOn.HIGH, 'all', None)\n"
+        "gc.collect()\n"
+        "alive = [o for o in gc.get_objects() if type(o).__module__ == 'dd.cudd']\n"
+        "print(len(alive), [m['path'] for m in json.loads(text)['models']])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *paths], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == f"0 {paths}"

@@ -99,10 +99,13 @@ def _check(
     mode: str,
     min_evidence: str | None,
 ) -> tuple[str, bool]:
-    """The output and the verdict; no BDD outlives this call (``sys.exit`` keeps the
-    caller's frame alive, and BDD nodes freed after their manager make ``dd`` complain)."""
+    """The output and the verdict; each model's analysis is let go once it is judged, so
+    no BDD outlives this call (``sys.exit`` keeps the caller's frame alive, and BDD nodes
+    freed after their manager make ``dd`` complain)."""
     run = CheckRun(
-        models=tuple(assess_loaded(model, mode, (), min_evidence=min_evidence) for model in loaded),
+        models=tuple(
+            assess_loaded(model, mode, (), min_evidence=min_evidence).verdict() for model in loaded
+        ),
         fail_on=fail_on,
     )
     return WRITERS[output_format](run), run.failed

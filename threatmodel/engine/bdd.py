@@ -129,6 +129,17 @@ def _import_without_networkx(module: str) -> Any:
         return importlib.import_module(module)
     finally:
         del sys.modules["networkx"]
+        _drop_kept_traceback()
+
+
+def _drop_kept_traceback() -> None:
+    """``dd`` keeps the ImportError it met, to raise it if a graph export is asked for.
+    Its traceback holds the frames of whoever imported ``dd`` first, and through them
+    their locals (a model, a BDD manager) until exit: drop it."""
+    error = getattr(sys.modules.get("dd._utils"), "_nx_error", None)
+    if isinstance(error, BaseException):
+        error.__traceback__ = None
+        error.__context__ = None
 
 
 def _is_release_noise(unraisable: Any) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from threatmodel.assessment import Assessment, CheckRun
+from threatmodel.assessment import CheckRun, Verdict
 from threatmodel.checks.finding import Finding
 from threatmodel.checks.verdict import FailOn
 from threatmodel.engine.witness import wrap_chain
@@ -33,20 +33,20 @@ def finding_line(path: str, finding: Finding) -> str:
     return f"{where}: {rule}: {finding.message} ({finding.qualifier})"
 
 
-def summary(model: Assessment, run: CheckRun) -> str:
+def summary(model: Verdict, run: CheckRun) -> str:
     """``PATH: 2 violated expectations, 5 findings (3 high, 2 medium): fails``."""
     counts = ", ".join(f"{n} {severity}" for severity, n in model.counts().items() if n)
     findings = _plural(len(model.findings), "finding") + (f" ({counts})" if counts else "")
     verdict = "fails" if model.failing(run.fail_on) else "passes"
     violated = _plural(len(model.violations), "violated expectation")
-    return f"{model.loaded.path}: {violated}, {findings}: {verdict}"
+    return f"{model.path}: {violated}, {findings}: {verdict}"
 
 
 def write_text(run: CheckRun) -> str:
     """Every violation and finding with its witness, then the verdicts."""
     lines: list[str] = []
     for model in run.models:
-        path = model.loaded.path
+        path = model.path
         for finding in (*model.violations, *model.findings):
             lines.append(finding_line(path, finding))
             for line in finding.witness_lines:
@@ -73,11 +73,11 @@ def _violation(finding: Finding) -> dict[str, Any]:
     return document
 
 
-def model_document(model: Assessment, run: CheckRun) -> dict[str, Any]:
+def model_document(model: Verdict, run: CheckRun) -> dict[str, Any]:
     """One model's entry in the JSON output."""
     return {
-        "path": model.loaded.path,
-        "title": model.loaded.model.title,
+        "path": model.path,
+        "title": model.title,
         "failed": bool(model.failing(run.fail_on)),
         "violations": [_violation(v) for v in model.violations],
         "holding": list(model.holding),

@@ -177,7 +177,7 @@ def document(run: CheckRun) -> dict[str, Any]:
     index = {rule.id: number for number, rule in enumerate(rules)}
     results = []
     for model in run.models:
-        uri = artifact_uri(model.loaded.path)
+        uri = artifact_uri(model.path)
         results += [result(uri, finding, index) for finding in (*model.violations, *model.findings)]
     return {
         "$schema": SCHEMA,
