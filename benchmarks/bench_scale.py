@@ -1,6 +1,7 @@
 """Scale: ``analyze --format json`` of 10,000 parties / 50,000 flows; toggles over 4,000
 flows, every one or a tenth of them guarded, answered symbolically or stopped by the
-condition size limit; ``render`` of 1,000 parties (default overview).
+condition size limit; ``render`` of 1,000 parties (default overview); ``check`` of many
+copies of the largest shipped model in one run.
 
     python benchmarks/bench_scale.py [--toggles 100] [--fixed 40] [--sparse 0.1] [--repeat 1]
 
@@ -18,6 +19,8 @@ from pathlib import Path
 from generate import generate
 from measure import best_of, best_or_stopped, megabytes, table, verdict
 
+LARGEST_SHIPPED = Path(__file__).resolve().parent.parent / "models" / "whatsapp_ai.yaml"
+
 
 def main(argv: list[str] | None = None) -> int:
     """Time each workload; print a markdown table."""
@@ -27,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sparse", type=float, default=0.1, help="fraction of flows guarded in the sparse run"
     )
+    parser.add_argument("--copies", type=int, default=60, help="models checked in one run of check")
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
     args = parser.parse_args(argv)
     rows = []
@@ -80,6 +84,23 @@ def main(argv: list[str] | None = None) -> int:
                 f"{result.peak_mb:.0f}",
                 "—",
                 f"≤ 3 s: {verdict(result.seconds, 3)}",
+            ]
+        )
+        copies = []
+        for index in range(args.copies):
+            copy = folder / f"copy{index}.yaml"
+            copy.write_text(LARGEST_SHIPPED.read_text("utf-8"), "utf-8")
+            copies.append(str(copy))
+        output.unlink(missing_ok=True)
+        result = best_of(args.repeat, ["check", *copies, "-o", str(output)])
+        rows.append(
+            [
+                f"check, {args.copies} copies of {LARGEST_SHIPPED.name}",
+                f"{result.seconds:.2f}",
+                f"{result.cpu_seconds:.2f}",
+                f"{result.peak_mb:.0f}",
+                megabytes(output),
+                "memory does not grow with each model's analysis",
             ]
         )
     header = ["workload", "wall (s)", "cpu (s)", "peak RSS (MB)", "output (MB)", "target"]
