@@ -6,7 +6,9 @@ Click's own ending is replaced in three ways:
   written with control characters escaped and long values cut, like model diagnostics;
 * Ctrl-C ends the run with status 130 (``128 + SIGINT``, as shells report it) and one
   line, instead of click's ``Aborted!`` and status 1, which means "the check found
-  problems"; atomic writes leave no partial file behind;
+  problems"; atomic writes leave no partial file behind (the console script ends the run
+  at the signal itself, :mod:`threatmodel.console`; this is for ``cli`` called as a
+  library, and for a KeyboardInterrupt raised by other means);
 * the status is returned from outside every ``except`` block, so that no traceback keeps
   the analysis (and its BDD manager) alive until interpreter shutdown, where the BDD
   library would complain about nodes still referenced.

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from threatmodel.load.scratch import scratch
+
 
 def _mode_for(target: Path) -> int:
     """Keep an existing file's permissions; give a new one the usual ``0666 & ~umask``."""
@@ -24,7 +26,8 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 
     ``data`` may come in pieces (text made while it is written): an error or Ctrl-C while
-    they are made leaves the temporary file removed and ``path`` as it was.  A path naming
+    they are made leaves the temporary file removed and ``path`` as it was (Ctrl-C through
+    :mod:`threatmodel.load.scratch`, when the console script ends the run).  A path naming
     something other than a regular file (``/dev/null``, a FIFO, a terminal) is written to
     directly: replacing it would destroy it.
     """
@@ -37,15 +40,19 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> None:
         with target.open("wb") as stream:
             _write(stream, data)
         return
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        os.chmod(temporary, _mode_for(target))
-        with os.fdopen(handle, "wb") as stream:
-            _write(stream, data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    made = scratch(
+        lambda: tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or "."),
+        lambda made: Path(made[1]).unlink(missing_ok=True),
+    )
+    with made as (handle, temporary):
+        try:
+            os.chmod(temporary, _mode_for(target))
+            with os.fdopen(handle, "wb") as stream:
+                _write(stream, data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def _write(stream: BinaryIO, data: str | bytes | Iterable[str]) -> None:

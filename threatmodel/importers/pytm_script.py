@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from threatmodel.load.diagnostics import Diagnostic, Location, ModelError
+from threatmodel.load.scratch import scratch
 
 TIMEOUT = 300
 """Seconds a script may run."""
@@ -74,7 +75,10 @@ def run_script(path: str) -> str:
     script = Path(path)
     if not script.is_file():
         raise _error(path, "cannot read file: no such file")
-    with tempfile.TemporaryDirectory(prefix="threatmodel-pytm-") as work:
+    folder = scratch(
+        lambda: tempfile.TemporaryDirectory(prefix="threatmodel-pytm-"), lambda made: made.cleanup()
+    )
+    with folder as made, made as work:
         out = Path(work) / "model.json"
         own_out = Path(work) / "own.json"
         command = [sys.executable, "-c", _DRIVER, str(script.resolve()), str(out), str(own_out)]
