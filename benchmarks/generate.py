@@ -4,7 +4,8 @@ Parties sit in layers; each party sends ``flows_per_party`` flows to random part
 next layer (wrapping around), carrying one or two data items, with a mix of protections;
 a few keys are held by first-layer parties; an authority compels a handful of parties.
 With ``toggles > 0`` every flow gets a guard of 1-2 literals over the toggles, or only the
-fraction ``guarded`` of them.
+fraction ``guarded`` of them; with ``guards_by_layer``, over the toggles of its sender's layer only
+(a toggle per feature of one part of the system, rather than toggles crossing at random).
 
     python benchmarks/generate.py --parties 1000 --flows-per-party 5 --data 10 -o model.yaml
 """
@@ -25,11 +26,13 @@ def generate(
     layers: int = 10,
     seed: int = 1,
     guarded: float = 1.0,
+    guards_by_layer: bool = False,
 ) -> str:
     """Model text with the given size; deterministic for a given seed.  With ``guarded``
     below 1, each flow is guarded with that probability (drawn only then, so that models
     with every flow guarded stay the ones earlier figures were measured on)."""
     rng = random.Random(seed)
+    layer_rng = random.Random(seed + 1)
     names = [f"p{i}" for i in range(parties)]
     layer_of = {name: i * layers // parties for i, name in enumerate(names)}
     by_layer: dict[int, list[str]] = {}
@@ -76,7 +79,12 @@ def generate(
                 f"protection: {protection}",
             ]
             if toggle_ids and (guarded >= 1 or rng.random() < guarded):
-                fields.append(f'when: "{_guard(rng, toggle_ids)}"')
+                guard = _guard(rng, toggle_ids)
+                per_layer = max(1, len(toggle_ids) // layers)
+                own = toggle_ids[layer * per_layer : (layer + 1) * per_layer]
+                if guards_by_layer and own:  # the same model but for the guards
+                    guard = _guard(layer_rng, own)
+                fields.append(f'when: "{guard}"')
             out.append(f"  f{count}: {{{', '.join(fields)}}}")
             count += 1
     out.append("access:")
@@ -153,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         "--guarded", type=float, default=1.0, help="fraction of flows guarded by toggles"
     )
     parser.add_argument(
+        "--guards-by-layer",
+        action="store_true",
+        help="guard each flow with toggles of its sender's layer only",
+    )
+    parser.add_argument(
         "--shape",
         choices=["layered", "chain-flows", "chain-access", "xor"],
         default="layered",
@@ -168,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             args.toggles,
             seed=args.seed,
             guarded=args.guarded,
+            guards_by_layer=args.guards_by_layer,
         )
     elif args.shape == "xor":
         text = xor_toggles(args.toggles)
