@@ -411,8 +411,11 @@ def _plan(cache: _Cache, lower: Function, upper: Function) -> _Plan:
     rest_lower = cache.either(
         cache.but_not(lower0, plan0.function), cache.but_not(lower1, plan1.function)
     )
-    call_rest = (rest_lower, upper0 if upper0 == upper1 else upper0 & upper1)
-    plan_rest = _plan(cache, *call_rest)
+    if rest_lower == bdd.false:  # the two branches cover everything: no third call
+        call_rest, plan_rest = (rest_lower, bdd.true), cache.never
+    else:
+        call_rest = (rest_lower, upper0 if upper0 == upper1 else upper0 & upper1)
+        plan_rest = _plan(cache, *call_rest)
     branches = bdd.manager.ite(cache.literal(name, True), plan1.function, plan0.function)
     products = plan0.products + plan1.products + plan_rest.products
     literals = plan0.literals + plan0.products + plan1.literals + plan1.products
