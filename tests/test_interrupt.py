@@ -9,6 +9,7 @@ signal; the console script now ends the run itself (``threatmodel.console``).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,26 @@ def test_without_ctrl_c_the_same_run_writes_its_report(tmp_path: Path) -> None:
     result = _run("", "analyze", str(MODEL), "--format", "json", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("{")
+
+
+def test_ctrl_c_with_standard_error_closed_still_ends_with_130(tmp_path: Path) -> None:
+    """The line cannot be written; the run ends all the same, with no file left behind."""
+    out = tmp_path / "report.txt"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PRELUDE + WHEN_IMPORTING + RUN,
+            "analyze",
+            str(MODEL),
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(2),  # the child starts with its standard error closed
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 130
+    assert list(tmp_path.iterdir()) == []

@@ -38,5 +38,6 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
         scratch.remove_all()
     with contextlib.suppress(Exception):  # what was printed so far comes first
         sys.stderr.flush()
-    os.write(2, MESSAGE)
+    with contextlib.suppress(OSError):  # standard error closed: end all the same
+        os.write(2, MESSAGE)
     os._exit(EXIT_INTERRUPTED)
