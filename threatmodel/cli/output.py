@@ -40,11 +40,10 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> None:
         with target.open("wb") as stream:
             _write(stream, data)
         return
-    made = scratch(
+    with scratch(
         lambda: tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or "."),
         lambda made: Path(made[1]).unlink(missing_ok=True),
-    )
-    with made as (handle, temporary):
+    ) as (handle, temporary):
         try:
             os.chmod(temporary, _mode_for(target))
             with os.fdopen(handle, "wb") as stream:

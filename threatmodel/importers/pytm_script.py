@@ -75,10 +75,13 @@ def run_script(path: str) -> str:
     script = Path(path)
     if not script.is_file():
         raise _error(path, "cannot read file: no such file")
-    folder = scratch(
-        lambda: tempfile.TemporaryDirectory(prefix="threatmodel-pytm-"), lambda made: made.cleanup()
-    )
-    with folder as made, made as work:
+    with (
+        scratch(
+            lambda: tempfile.TemporaryDirectory(prefix="threatmodel-pytm-"),
+            tempfile.TemporaryDirectory.cleanup,
+        ) as folder,
+        folder as work,
+    ):
         out = Path(work) / "model.json"
         own_out = Path(work) / "own.json"
         command = [sys.executable, "-c", _DRIVER, str(script.resolve()), str(out), str(own_out)]
