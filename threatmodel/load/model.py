@@ -12,7 +12,7 @@ point at the exact key, list item or character.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -22,15 +22,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
-    PlainValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictBool,
     StringConstraints,
     ValidationInfo,
-    WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from threatmodel.load import expr
 from threatmodel.load.diagnostics import article, did_you_mean
@@ -251,7 +251,7 @@ SECTION_KINDS = {
 def _reference(wanted: tuple[str, ...], what: str) -> AfterValidator:
     def check(value: str, info: ValidationInfo) -> str:
         references = info.context
-        if isinstance(references, References):
+        if isinstance(references, References) and references.sections.get(value) not in wanted:
             message = references.problem(value, wanted, what)
             if message is not None:
                 raise _fail([TypedProblem(message)])
@@ -263,7 +263,7 @@ def _reference(wanted: tuple[str, ...], what: str) -> AfterValidator:
 def _key_reference(wanted: tuple[str, ...], what: str) -> AfterValidator:
     def check(value: str, info: ValidationInfo) -> str:
         references = info.context
-        if isinstance(references, References):
+        if isinstance(references, References) and references.sections.get(value) not in wanted:
             message = references.problem(value, wanted, what)
             if message is not None:
                 raise _fail([TypedProblem(message, on_key=True)])
@@ -281,6 +281,36 @@ DatumRef = Annotated[_IdText, _reference(("data", "key"), "datum")]
 SourceRef = Annotated[_IdText, _reference(("source",), "source")]
 ToggleKey = Annotated[_IdText, _key_reference(("toggle",), "toggle")]
 AssumptionKey = Annotated[_IdText, _key_reference(("assumption",), "assumption")]
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """Annotation for a field whose value our own function parses from text or a mapping.
+
+    Stands in for pydantic's ``PlainValidator`` + ``PlainSerializer`` + ``WithJsonSchema``,
+    which first build a schema for the annotated type only to discard it: for
+    :class:`expr.Expression`, a recursive union of dataclasses, that cost about 20 ms of
+    every start-up.  This one never looks at the annotated type."""
+
+    validate: Callable[[Any, ValidationInfo], Any]
+    serialize: Callable[[Any], Any] | None
+    """How the value is written back out; ``None`` when it is written as it is."""
+    json_schema: dict[str, Any]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        serialization = None
+        if self.serialize is not None:
+            serialization = core_schema.plain_serializer_function_ser_schema(self.serialize)
+        return core_schema.with_info_plain_validator_function(
+            self.validate, serialization=serialization
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(self.json_schema)
 
 
 # ---------------------------------------------------------------------- expressions
@@ -325,14 +355,14 @@ def _name_problem(references: References, name: str) -> str | None:
 
 ExpressionField = Annotated[
     expr.Expression,
-    PlainValidator(_validate_expression),
-    PlainSerializer(lambda e: e.text, return_type=str),
-    WithJsonSchema(
+    _Parsed(
+        _validate_expression,
+        lambda e: e.text,
         {
             "anyOf": [{"type": "string"}, {"type": "boolean"}],
             "description": "A condition over toggles and assumptions using and, or, not, "
             "parentheses, true and false; or a YAML boolean.",
-        }
+        },
     ),
 ]
 
@@ -361,6 +391,10 @@ class Protection:
         return self.level.value
 
 
+_PLAIN_PROTECTIONS = {
+    level.value: Protection(level) for level in (ProtectionLevel.NONE, ProtectionLevel.TRANSPORT)
+}
+"""The protections without a key, made once: most flows have one of them."""
 _PROTECTION_HINT = "protection is none, transport or {end_to_end: KEY}"
 
 
@@ -368,8 +402,9 @@ def _validate_protection(value: Any, info: ValidationInfo) -> Protection:
     if isinstance(value, Protection):
         return value
     if isinstance(value, str):
-        if value in ("none", "transport"):
-            return Protection(ProtectionLevel(value))
+        plain = _PLAIN_PROTECTIONS.get(value)
+        if plain is not None:
+            return plain
         suggestion = did_you_mean(value, ["none", "transport", "end_to_end"])
         raise _fail(
             [TypedProblem(f"invalid protection '{value}'{suggestion} ({_PROTECTION_HINT})")]
@@ -414,9 +449,9 @@ def _serialize_protection(value: Protection) -> Any:
 
 ProtectionField = Annotated[
     Protection,
-    PlainValidator(_validate_protection),
-    PlainSerializer(_serialize_protection),
-    WithJsonSchema(
+    _Parsed(
+        _validate_protection,
+        _serialize_protection,
         {
             "anyOf": [
                 {"enum": ["none", "transport"]},
@@ -435,7 +470,7 @@ ProtectionField = Annotated[
             ],
             "description": "none (plaintext on the wire), transport (hop-by-hop, e.g. TLS: "
             "the receiver reads it) or {end_to_end: KEY} (only holders of KEY read it).",
-        }
+        },
     ),
 ]
 
@@ -453,7 +488,13 @@ def _empty_list() -> list[Any]:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    """Base of every class of the format: unknown fields are errors, values are frozen.
+
+    The element classes build their validators only when first used on their own
+    (``defer_build``); a model file is validated by :class:`Model`'s validator, which
+    contains them all, so that building each of them as well cost every start-up 6 ms."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, defer_build=True)
 
 
 class Element(_Strict):
@@ -641,7 +682,7 @@ class Scenario(Element):
     )
 
 
-def _validate_version(value: Any) -> int:
+def _validate_version(value: Any, _info: ValidationInfo) -> int:
     if value in (1, "1"):
         return FORMAT_VERSION
     shown = "true" if value is True else "false" if value is False else value
@@ -654,8 +695,7 @@ def _validate_version(value: Any) -> int:
 
 Version = Annotated[
     Literal[1],
-    PlainValidator(_validate_version),
-    WithJsonSchema({"const": 1, "description": "Format version; always 1."}),
+    _Parsed(_validate_version, None, {"const": 1, "description": "Format version; always 1."}),
 ]
 
 
@@ -666,6 +706,7 @@ class Model(_Strict):
         extra="forbid",
         frozen=True,
         title="threatmodel model file",
+        defer_build=False,
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 

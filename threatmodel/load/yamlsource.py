@@ -196,17 +196,10 @@ class _Frame:
         "size",
     )
 
-    def __init__(
-        self,
-        container: dict[str, Any] | list[Any],
-        path: Path,
-        anchor: Any,
-        is_key: bool,
-        depth: int,
-    ) -> None:
-        self.container = container
+    def __init__(self, is_map: bool, path: Path, anchor: Any, is_key: bool, depth: int) -> None:
+        self.container: dict[str, Any] | list[Any] = {} if is_map else []
         self.is_key = is_key
-        self.is_map = isinstance(container, dict)
+        self.is_map = is_map
         self.path = path
         self.recorded = len(path) < depth
         """Whether the positions of this node's members are recorded."""
@@ -261,6 +254,13 @@ class _Composer:
             kind = type(event)
             if kind is scalar_event and stack and self._text_member(stack[-1], event):
                 continue
+            if kind in ends:
+                frame = stack.pop()
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.container, frame.size)
+                if not frame.is_key:
+                    self._attach(frame.container, frame.size)
+                    continue
             if event is None or kind is yaml.StreamEndEvent:
                 return
             mark = event.start_mark
@@ -303,16 +303,10 @@ class _Composer:
                     node = (*stack[-1].path, "\x00discarded")
                 elif len(node) <= self.depth:
                     values[node] = (line, column)
-                container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
-                stack.append(_Frame(container, node, event.anchor, is_key, self.depth))
-            elif kind in ends:
-                frame = stack.pop()
-                if frame.anchor:
-                    self.anchors[frame.anchor] = (frame.container, frame.size)
-                if frame.is_key:
-                    self._key(stack[-1], None, line, column, False)
-                else:
-                    self._attach(frame.container, frame.size)
+                is_map = kind is yaml.MappingStartEvent
+                stack.append(_Frame(is_map, node, event.anchor, is_key, self.depth))
+            elif kind in ends:  # a mapping or sequence written as a key, popped above
+                self._key(stack[-1], None, line, column, False)
             elif kind is alias_event:
                 self._alias(event.anchor, line, column)
             elif kind is yaml.DocumentStartEvent:
@@ -340,27 +334,29 @@ class _Composer:
                 self.source.keys[(*frame.path, value)] = position
             return True
         container = frame.container
+        frame.size += 1
         if frame.is_map:
             pending = frame.pending
             frame.has_key = False
-            frame.size += 1
             if pending is None:
                 return True
-            node: Path = (*frame.path, pending)
             container[pending] = value  # type: ignore[call-overload]
             frame.pending = None
+            if not frame.recorded:
+                return True
+            node: Path = (*frame.path, pending)
         else:
-            node = (*frame.path, len(container))
             container.append(value)  # type: ignore[union-attr]
-            frame.size += 1
-        if frame.recorded:
-            mark = event.start_mark
-            self.source.values[node] = (mark.line + 1, mark.column + 1)
-            if self.full:
-                self.source.styles[node] = ScalarStyle(
-                    quoted=event.style in ("'", '"'),
-                    single_line=mark.line == event.end_mark.line,
-                )
+            if not frame.recorded:
+                return True
+            node = (*frame.path, len(container) - 1)
+        mark = event.start_mark
+        self.source.values[node] = (mark.line + 1, mark.column + 1)
+        if self.full:
+            self.source.styles[node] = ScalarStyle(
+                quoted=event.style in ("'", '"'),
+                single_line=mark.line == event.end_mark.line,
+            )
         return True
 
     def _resolve_plain(self, value: str, line: int, column: int) -> Any:
