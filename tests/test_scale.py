@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -409,3 +410,36 @@ def test_check_keeps_no_analysis_of_the_models_it_has_judged(tmp_path: Path) -> 
         [sys.executable, "-c", script, *paths], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == f"0 {paths}"
+
+
+def gated_chain(parties: int, toggles: int) -> str:
+    """A chain whose first ``toggles`` flows each have a toggle of their own: every setting
+    activates different flows, so no two settings share a closure."""
+    out = ["threatmodel: 1", "title: Gated chain", "parties:"]
+    out += [f"  p{i}: {{kind: service}}" for i in range(parties)]
+    out += ["toggles:"] + [f"  t{i}: {{default: false}}" for i in range(toggles)]
+    out += ["data:", "  d: {origin: [p0]}", "  e: {origin: [p0]}", "flows:"]
+    for i in range(parties - 1):
+        guard = f', when: "t{i}"' if i < toggles else ""
+        out.append(f"  f{i}: {{from: p{i}, to: p{i + 1}, data: [d, e]{guard}}}")
+    return "\n".join(out) + "\n"
+
+
+def test_listing_every_setting_holds_a_few_closures_not_one_per_setting() -> None:
+    analysis = analyze(load_text(gated_chain(300, 9), "gated.yaml"))
+    listed = analysis.settings
+    assert len(listed) == 2**9
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        one = listed[len(listed) - 1]  # every toggle on: the largest closure, not remembered
+        closure_size = tracemalloc.get_traced_memory()[0] - before
+        del one
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        reached = [result.closure.level("p299", "d").value for result in listed]
+        peak = tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+    assert reached.count("plaintext") == 1, "only the setting with every toggle on reaches p299"
+    assert peak < 40 * closure_size, (peak, closure_size)

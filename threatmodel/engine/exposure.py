@@ -11,9 +11,10 @@ alone, which ``tests/test_properties.py`` compares with both on random models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd, Function
@@ -84,9 +85,14 @@ class Impact:
 class SettingEvaluator:
     """Per-setting closures, shared between settings that activate the same elements.
 
-    Results are remembered per setting too: checks ask for the setting of each finding's
-    witness, mostly the same few settings, and finding the active elements takes time
-    linear in the model."""
+    Results asked for by name (:meth:`__call__`) are remembered: checks ask for the setting
+    of each finding's witness, mostly the same few settings, and finding the active
+    elements takes time linear in the model.  Results of a listing (:meth:`passing`) are
+    not: each closure holds a fact per party and datum, so keeping one per listed setting
+    grew with settings times model (2.3 GB for 4,096 settings of a 5,000-party model)."""
+
+    RECENT = 16
+    """Closures of a listing kept for the settings that follow it."""
 
     def __init__(self, space: Space, problem: Problem, pools: Mapping[str, Pool]) -> None:
         self.space = space
@@ -94,6 +100,7 @@ class SettingEvaluator:
         self.pools = pools
         self.cache: dict[frozenset[str], Closure] = {}
         self.results: dict[tuple[bool, ...], SettingResult] = {}
+        self.recent: OrderedDict[frozenset[str], Closure] = OrderedDict()
 
     def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
         """The flows and accesses active in ``setting``."""
@@ -107,12 +114,57 @@ class SettingEvaluator:
         active = self.active(setting)
         closure = self.cache.get(active)
         if closure is None:
+            closure = self.recent.get(active)
+        if closure is None:
             closure = close(self.problem, active)
-            self.cache[active] = closure
-        violations = tuple(_violations(self.space, closure, setting, self.pools))
-        result = SettingResult(setting=setting, closure=closure, violations=violations)
+        self.cache[active] = closure
+        result = self._result(setting, closure)
         self.results[key] = result
         return result
+
+    def passing(self, setting: Setting) -> SettingResult:
+        """The analysis of ``setting``, kept only among the last :data:`RECENT` closures."""
+        known = self.results.get(self.space.key(setting))
+        if known is not None and known.setting == setting:
+            return known
+        active = self.active(setting)
+        closure = self.cache.get(active)
+        if closure is None:
+            closure = self.recent.pop(active, None)
+            if closure is None:
+                closure = close(self.problem, active)
+            self.recent[active] = closure
+            if len(self.recent) > self.RECENT:
+                self.recent.popitem(last=False)
+        return self._result(setting, closure)
+
+    def _result(self, setting: Setting, closure: Closure) -> SettingResult:
+        violations = tuple(_violations(self.space, closure, setting, self.pools))
+        return SettingResult(setting=setting, closure=closure, violations=violations)
+
+
+class ListedResults(Sequence[SettingResult]):
+    """The analysis of each listed setting, made when read (see
+    :meth:`SettingEvaluator.passing`): writing them one after the other holds one at a
+    time."""
+
+    def __init__(self, evaluator: SettingEvaluator, listed: Sequence[Setting]) -> None:
+        self.evaluator = evaluator
+        self.listed = listed
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+    @overload
+    def __getitem__(self, index: int) -> SettingResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SettingResult]: ...
+
+    def __getitem__(self, index: int | slice) -> SettingResult | list[SettingResult]:
+        if isinstance(index, slice):
+            return [self.evaluator.passing(setting) for setting in self.listed[index]]
+        return self.evaluator.passing(self.listed[index])
 
 
 class ConditionPrinter:
@@ -138,10 +190,10 @@ class Analysis:
     space: Space
     problem: Problem
     conditions: Conditions
-    listed: list[Setting]
+    listed: Sequence[Setting]
     """Every allowed setting in product order when ``complete``; else the default setting
-    and the named scenarios.  Their results (:attr:`settings`) are computed when first
-    asked for: only some reports list them."""
+    and the named scenarios.  Their results (:attr:`settings`) are computed when read:
+    only some reports list them."""
     complete: bool
     total_settings: int
     default: SettingResult
@@ -160,7 +212,6 @@ class Analysis:
     printer: ConditionPrinter = field(repr=False)
     pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
     """Expectation id → the pooled reader of its coalition, for coalition expectations."""
-    _settings: list[SettingResult] | None = field(default=None, init=False, repr=False)
     _memo: dict[tuple[Hashable, ...], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -180,11 +231,9 @@ class Analysis:
         return made
 
     @property
-    def settings(self) -> list[SettingResult]:
-        """The analysis of each setting of :attr:`listed`."""
-        if self._settings is None:
-            self._settings = [self.evaluator(setting) for setting in self.listed]
-        return self._settings
+    def settings(self) -> ListedResults:
+        """The analysis of each setting of :attr:`listed`, made afresh when read."""
+        return ListedResults(self.evaluator, self.listed)
 
     @property
     def model(self) -> Model:
@@ -392,8 +441,9 @@ def analyze(
         setting = space.scenario(scenario_id)
         if space.is_allowed(setting):
             scenarios[scenario_id] = evaluator(setting)
+    listed: Sequence[Setting]
     if enumerated is not None:
-        listed = list(enumerated)
+        listed = enumerated
     else:
         chosen = {space.key(default.setting): default.setting}
         for result in scenarios.values():
@@ -453,7 +503,7 @@ def _impacts(space: Space, evaluator: SettingEvaluator, default: SettingResult) 
             impacts.append(Impact(variable, flipped[variable], {}, None))
             continue
         setting, forced = found
-        result = evaluator(setting)
+        result = evaluator.passing(setting)
         removes, adds = _changes(evaluator.problem, default.closure, result.closure)
         impacts.append(
             Impact(variable, flipped[variable], forced, setting, tuple(removes), tuple(adds))

@@ -9,9 +9,10 @@ assumption) so that only the agreeing settings are analysed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import overload
 
 from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.ordering import bdd_order
@@ -127,14 +128,48 @@ class Space:
         """An expression of the model as a function over this space's variables."""
         return bdd.compile(expression.root, self.constants)
 
-    def enumerate(self, bdd: Bdd, allowed: Function, limit: int) -> list[Setting] | None:
+    def enumerate(self, bdd: Bdd, allowed: Function, limit: int) -> PackedSettings | None:
         """Every allowed setting in product order, or ``None`` when there are more than
         ``limit``."""
         if bdd.count(allowed, self.variables) > limit:
             return None
-        settings = list(bdd.assignments(allowed, self.variables))
-        settings.sort(key=self.key)
-        return settings
+        width = len(self.variables)
+        packed = [
+            sum(1 << (width - 1 - i) for i, name in enumerate(self.variables) if setting[name])
+            for setting in bdd.assignments(allowed, self.variables)
+        ]
+        packed.sort()
+        return PackedSettings(self.variables, packed)
+
+
+class PackedSettings(Sequence[Setting]):
+    """Settings kept as one integer each (the first variable its highest bit, so that
+    sorted integers are in product order), made into dictionaries when read.
+
+    ``--max-settings`` lets a user list a million settings; as dictionaries of twenty
+    variables they would hold more than a gigabyte before the first was written."""
+
+    def __init__(self, variables: tuple[str, ...], packed: list[int]) -> None:
+        self.variables = variables
+        self.packed = packed
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    @overload
+    def __getitem__(self, index: int) -> Setting: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Setting]: ...
+
+    def __getitem__(self, index: int | slice) -> Setting | list[Setting]:
+        if isinstance(index, slice):
+            return [self._unpack(bits) for bits in self.packed[index]]
+        return self._unpack(self.packed[index])
+
+    def _unpack(self, bits: int) -> Setting:
+        last = len(self.variables) - 1
+        return {name: bool(bits >> (last - i) & 1) for i, name in enumerate(self.variables)}
 
 
 def make_space(
