@@ -128,7 +128,7 @@ class Closure:
         return order
 
 
-def close(problem: Problem, active: frozenset[str]) -> Closure:
+def close(problem: Problem, active: Container[str]) -> Closure:
     """The least fixpoint of the rules with the flows and accesses in ``active``."""
     costs, tiers, steps = derive(problem, problem.initial(), active)
     readers: dict[str, set[str]] = defaultdict(set)

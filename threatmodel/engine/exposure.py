@@ -20,7 +20,7 @@ from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.closure import Closure, close
 from threatmodel.engine.graph import model_edges
-from threatmodel.engine.inference import Fact, Problem
+from threatmodel.engine.inference import Activity, Fact, Problem
 from threatmodel.engine.nearest import closest_satisfying, nearest_allowed
 from threatmodel.engine.pool import POOL, Pool, coalition_name, fixed_pool
 from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_space
@@ -98,11 +98,12 @@ class SettingEvaluator:
         self.space = space
         self.problem = problem
         self.pools = pools
-        self.cache: dict[frozenset[str], Closure] = {}
+        self.cache: dict[bytes, Closure] = {}
+        """Closures of the remembered results, by :attr:`Activity.key`."""
         self.results: dict[tuple[bool, ...], SettingResult] = {}
-        self.recent: OrderedDict[frozenset[str], Closure] = OrderedDict()
+        self.recent: OrderedDict[bytes, Closure] = OrderedDict()
 
-    def active(self, setting: Mapping[str, bool]) -> frozenset[str]:
+    def active(self, setting: Mapping[str, bool]) -> Activity:
         """The flows and accesses active in ``setting``."""
         return self.problem.active(self.space.environment(setting))
 
@@ -112,12 +113,12 @@ class SettingEvaluator:
         if known is not None and known.setting == setting:
             return known
         active = self.active(setting)
-        closure = self.cache.get(active)
+        closure = self.cache.get(active.key)
         if closure is None:
-            closure = self.recent.get(active)
+            closure = self.recent.get(active.key)
         if closure is None:
             closure = close(self.problem, active)
-        self.cache[active] = closure
+        self.cache[active.key] = closure
         result = self._result(setting, closure)
         self.results[key] = result
         return result
@@ -128,12 +129,12 @@ class SettingEvaluator:
         if known is not None and known.setting == setting:
             return known
         active = self.active(setting)
-        closure = self.cache.get(active)
+        closure = self.cache.get(active.key)
         if closure is None:
-            closure = self.recent.pop(active, None)
+            closure = self.recent.pop(active.key, None)
             if closure is None:
                 closure = close(self.problem, active)
-            self.recent[active] = closure
+            self.recent[active.key] = closure
             if len(self.recent) > self.RECENT:
                 self.recent.popitem(last=False)
         return self._result(setting, closure)
@@ -478,8 +479,15 @@ def _changes(
 ) -> tuple[list[Change], list[Change]]:
     removes: list[Change] = []
     adds: list[Change] = []
+    parties = frozenset(problem.parties)
     for datum in problem.data:
-        for party in problem.parties:
+        touched = set().union(
+            *(
+                holders.get(datum, ())
+                for holders in (before.readers, before.sealed, after.readers, after.sealed)
+            )
+        )
+        for party in sorted(touched & parties):  # only these can have changed
             old, new = before.level(party, datum), after.level(party, datum)
             if old is new:
                 continue
