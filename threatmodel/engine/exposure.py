@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 from threatmodel.engine import sop
 from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.closure import Closure, close
 from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import Activity, Fact, Problem
+from threatmodel.engine.lazy import Mapped
 from threatmodel.engine.nearest import closest_satisfying, nearest_allowed
 from threatmodel.engine.pool import POOL, Pool, coalition_name, fixed_pool
 from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_space
@@ -144,30 +145,6 @@ class SettingEvaluator:
         return SettingResult(setting=setting, closure=closure, violations=violations)
 
 
-class ListedResults(Sequence[SettingResult]):
-    """The analysis of each listed setting, made when read (see
-    :meth:`SettingEvaluator.passing`): writing them one after the other holds one at a
-    time."""
-
-    def __init__(self, evaluator: SettingEvaluator, listed: Sequence[Setting]) -> None:
-        self.evaluator = evaluator
-        self.listed = listed
-
-    def __len__(self) -> int:
-        return len(self.listed)
-
-    @overload
-    def __getitem__(self, index: int) -> SettingResult: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[SettingResult]: ...
-
-    def __getitem__(self, index: int | slice) -> SettingResult | list[SettingResult]:
-        if isinstance(index, slice):
-            return [self.evaluator.passing(setting) for setting in self.listed[index]]
-        return self.evaluator.passing(self.listed[index])
-
-
 class ConditionPrinter:
     """Condition texts, computed once per distinct function (many parties share one)."""
 
@@ -232,9 +209,10 @@ class Analysis:
         return made
 
     @property
-    def settings(self) -> ListedResults:
-        """The analysis of each setting of :attr:`listed`, made afresh when read."""
-        return ListedResults(self.evaluator, self.listed)
+    def settings(self) -> Mapped[Setting, SettingResult]:
+        """The analysis of each setting of :attr:`listed`, made afresh when read (see
+        :meth:`SettingEvaluator.passing`)."""
+        return Mapped(self.evaluator.passing, self.listed)
 
     @property
     def model(self) -> Model:

@@ -9,12 +9,12 @@ assumption) so that only the agreeing settings are analysed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import overload
 
 from threatmodel.engine.bdd import Bdd, Function
+from threatmodel.engine.lazy import Mapped
 from threatmodel.engine.ordering import bdd_order
 from threatmodel.load.diagnostics import did_you_mean
 from threatmodel.load.expr import Expression
@@ -128,9 +128,14 @@ class Space:
         """An expression of the model as a function over this space's variables."""
         return bdd.compile(expression.root, self.constants)
 
-    def enumerate(self, bdd: Bdd, allowed: Function, limit: int) -> PackedSettings | None:
+    def enumerate(self, bdd: Bdd, allowed: Function, limit: int) -> Mapped[int, Setting] | None:
         """Every allowed setting in product order, or ``None`` when there are more than
-        ``limit``."""
+        ``limit``.
+
+        Each setting is kept as an integer, the first variable its highest bit, so that
+        sorted integers are in product order, and made into a dictionary when read:
+        ``--max-settings`` lets a user list a million settings, which as dictionaries of
+        twenty variables would hold more than a gigabyte before the first was written."""
         if bdd.count(allowed, self.variables) > limit:
             return None
         width = len(self.variables)
@@ -139,35 +144,10 @@ class Space:
             for setting in bdd.assignments(allowed, self.variables)
         ]
         packed.sort()
-        return PackedSettings(self.variables, packed)
-
-
-class PackedSettings(Sequence[Setting]):
-    """Settings kept as one integer each (the first variable its highest bit, so that
-    sorted integers are in product order), made into dictionaries when read.
-
-    ``--max-settings`` lets a user list a million settings; as dictionaries of twenty
-    variables they would hold more than a gigabyte before the first was written."""
-
-    def __init__(self, variables: tuple[str, ...], packed: list[int]) -> None:
-        self.variables = variables
-        self.packed = packed
-
-    def __len__(self) -> int:
-        return len(self.packed)
-
-    @overload
-    def __getitem__(self, index: int) -> Setting: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Setting]: ...
-
-    def __getitem__(self, index: int | slice) -> Setting | list[Setting]:
-        if isinstance(index, slice):
-            return [self._unpack(bits) for bits in self.packed[index]]
-        return self._unpack(self.packed[index])
+        return Mapped(self._unpack, packed)
 
     def _unpack(self, bits: int) -> Setting:
+        """The setting an integer of :meth:`enumerate` stands for."""
         last = len(self.variables) - 1
         return {name: bool(bits >> (last - i) & 1) for i, name in enumerate(self.variables)}
 
