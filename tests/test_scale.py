@@ -443,3 +443,14 @@ def test_listing_every_setting_holds_a_few_closures_not_one_per_setting() -> Non
         tracemalloc.stop()
     assert reached.count("plaintext") == 1, "only the setting with every toggle on reaches p299"
     assert peak < 40 * closure_size, (peak, closure_size)
+
+
+def test_conditions_are_printed_only_when_a_report_asks_for_them() -> None:
+    analysis = analyze(load_text(gated_chain(30, 6), "gated.yaml"))
+    assert analysis.printer.cache == {}, "explain, render and coalitions print none of them"
+    every_toggle = " and ".join(f"t{i}" for i in range(6))
+    assert analysis.condition_texts["d"]["p29"] == {
+        "plaintext": every_toggle,
+        "ciphertext": "never",
+    }
+    assert analysis.printer.cache

@@ -182,10 +182,6 @@ class Analysis:
     impacts: list[Impact]
     """Toggles first, then free assumptions, each sorted by name."""
     dead_toggles: list[str]
-    condition_texts: dict[str, dict[str, dict[str, str]]]
-    """datum → party → {"plaintext": text, "ciphertext": text}."""
-    expectation_texts: dict[str, dict[str, str]]
-    """expectation → party → condition under which that party violates it."""
     evaluator: SettingEvaluator = field(repr=False)
     printer: ConditionPrinter = field(repr=False)
     pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
@@ -213,6 +209,27 @@ class Analysis:
         """The analysis of each setting of :attr:`listed`, made afresh when read (see
         :meth:`SettingEvaluator.passing`)."""
         return Mapped(self.evaluator.passing, self.listed)
+
+    @property
+    def condition_texts(self) -> dict[str, dict[str, dict[str, str]]]:
+        """datum → party → {"plaintext": text, "ciphertext": text}.
+
+        Printed when first asked for: with toggles, printing every condition can take
+        most of an analysis, and only the reports that list them (``analyze``, ``report``)
+        need them all; ``explain``, ``render`` or ``coalitions`` print a few or none."""
+        return self.remember(
+            ("condition texts",),
+            lambda: _condition_texts(self.problem, self.conditions, self.printer),
+        )
+
+    @property
+    def expectation_texts(self) -> dict[str, dict[str, str]]:
+        """expectation → party → condition under which that party violates it (printed
+        when first asked for, as :attr:`condition_texts`)."""
+        return self.remember(
+            ("expectation texts",),
+            lambda: _expectation_texts(self.space, self.conditions, self.pools, self.printer),
+        )
 
     @property
     def model(self) -> Model:
@@ -443,8 +460,6 @@ def analyze(
         scenarios=scenarios,
         impacts=impacts,
         dead_toggles=_dead_toggles(space, conditions),
-        condition_texts=_condition_texts(problem, conditions, printer),
-        expectation_texts=_expectation_texts(space, conditions, pools, printer),
         evaluator=evaluator,
         printer=printer,
         pools=pools,
