@@ -109,36 +109,40 @@ class SettingEvaluator:
         return self.problem.active(self.space.environment(setting))
 
     def __call__(self, setting: Setting) -> SettingResult:
-        key = self.space.key(setting)
-        known = self.results.get(key)
-        if known is not None and known.setting == setting:
+        known = self._known(setting)
+        if known is not None:
             return known
-        active = self.active(setting)
-        closure = self.cache.get(active.key)
-        if closure is None:
-            closure = self.recent.get(active.key)
-        if closure is None:
-            closure = close(self.problem, active)
-        self.cache[active.key] = closure
-        result = self._result(setting, closure)
-        self.results[key] = result
+        result = self._result(setting, self._closure(self.active(setting), keep=True))
+        self.results[self.space.key(setting)] = result
         return result
 
     def passing(self, setting: Setting) -> SettingResult:
-        """The analysis of ``setting``, kept only among the last :data:`RECENT` closures."""
-        known = self.results.get(self.space.key(setting))
-        if known is not None and known.setting == setting:
+        """The analysis of ``setting``, its closure kept only among the last
+        :data:`RECENT`."""
+        known = self._known(setting)
+        if known is not None:
             return known
-        active = self.active(setting)
+        return self._result(setting, self._closure(self.active(setting), keep=False))
+
+    def _known(self, setting: Setting) -> SettingResult | None:
+        known = self.results.get(self.space.key(setting))
+        return known if known is not None and known.setting == setting else None
+
+    def _closure(self, active: Activity, *, keep: bool) -> Closure:
+        """The closure of ``active``: ``keep`` it for good, or among the recent ones."""
         closure = self.cache.get(active.key)
+        if closure is not None:
+            return closure
+        closure = self.recent.pop(active.key, None)
         if closure is None:
-            closure = self.recent.pop(active.key, None)
-            if closure is None:
-                closure = close(self.problem, active)
+            closure = close(self.problem, active)
+        if keep:
+            self.cache[active.key] = closure
+        else:
             self.recent[active.key] = closure
             if len(self.recent) > self.RECENT:
                 self.recent.popitem(last=False)
-        return self._result(setting, closure)
+        return closure
 
     def _result(self, setting: Setting, closure: Closure) -> SettingResult:
         violations = tuple(_violations(self.space, closure, setting, self.pools))
