@@ -289,7 +289,7 @@ class _Parsed:
 
     Stands in for pydantic's ``PlainValidator`` + ``PlainSerializer`` + ``WithJsonSchema``,
     which first build a schema for the annotated type only to discard it: for
-    :class:`expr.Expression`, a recursive union of dataclasses, that cost about 20 ms of
+    :class:`expr.Expression`, a recursive union of dataclasses, 112 times over, 7 ms of
     every start-up.  This one never looks at the annotated type."""
 
     validate: Callable[[Any, ValidationInfo], Any]
@@ -492,7 +492,7 @@ class _Strict(BaseModel):
 
     The element classes build their validators only when first used on their own
     (``defer_build``); a model file is validated by :class:`Model`'s validator, which
-    contains them all, so that building each of them as well cost every start-up 6 ms."""
+    contains them all, so that building each of them as well cost every start-up 7 ms."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, defer_build=True)
 
