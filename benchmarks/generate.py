@@ -141,6 +141,28 @@ def xor_toggles(toggles: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def sealed_relay(parties: int, data: int, keys: int) -> str:
+    """A chain passing ``data`` data both readable and sealed, each hop under the next of
+    ``keys`` keys: every party ends up holding every datum under every key met so far."""
+    out = [
+        "threatmodel: 1",
+        f"title: Sealed relay of {parties} parties, {data} data, {keys} keys",
+        "parties:",
+    ]
+    out += [f"  p{i}: {{kind: service}}" for i in range(parties)]
+    out += ["data:", *(f"  d{i}: {{origin: [p0]}}" for i in range(data))]
+    out += ["keys:", *(f"  k{i}: {{holders: [p0]}}" for i in range(keys))]
+    carried = ", ".join(f"d{i}" for i in range(data))
+    out.append("flows:")
+    for i in range(parties - 1):
+        out.append(
+            f"  t{i}: {{from: p{i}, to: p{i + 1}, data: [{carried}], protection: transport}}"
+        )
+        sealed = f"{{end_to_end: k{i % keys}}}"
+        out.append(f"  s{i}: {{from: p{i}, to: p{i + 1}, data: [{carried}], protection: {sealed}}}")
+    return "\n".join(out) + "\n"
+
+
 def _guard(rng: random.Random, toggles: list[str]) -> str:
     literals = [
         f"{'not ' if rng.random() < 0.5 else ''}{t}"
@@ -167,10 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--shape",
-        choices=["layered", "chain-flows", "chain-access", "xor"],
+        choices=["layered", "chain-flows", "chain-access", "xor", "sealed-relay"],
         default="layered",
-        help="chain-*: --parties in a chain; xor: exposure is the XOR of --toggles toggles",
+        help="chain-*: --parties in a chain; xor: exposure is the XOR of --toggles toggles; "
+        "sealed-relay: --parties in a chain passing --data data, sealed under --keys keys",
     )
+    parser.add_argument("--keys", type=int, default=10, help="keys of --shape sealed-relay")
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
     if args.shape == "layered":
@@ -185,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.shape == "xor":
         text = xor_toggles(args.toggles)
+    elif args.shape == "sealed-relay":
+        text = sealed_relay(args.parties, args.data, args.keys)
     else:
         text = chain(args.parties, args.shape.removeprefix("chain-"))
     if args.output:

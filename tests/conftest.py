@@ -6,6 +6,7 @@ diff), otherwise a difference fails the test.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import sysconfig
@@ -13,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 MODELS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "models").glob("*.yaml"))
 FIXTURES = ROOT / "tests" / "fixtures"
-
 
 ALLOWED_OUTSIDE = tuple(
     str(Path(p).resolve())
@@ -149,3 +150,13 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("THREATMODEL_BDD", "auto")
+
+
+def benchmark_models() -> ModuleType:
+    """``benchmarks/generate.py``, which writes the benchmarks' models, as a module: tests
+    draw small models of the same shapes from it."""
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

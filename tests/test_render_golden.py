@@ -4,21 +4,16 @@ and the views of a model too large to draw party by party (overview, one boundar
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Run
+from conftest import Run, benchmark_models
 
 
 def _generate(parties: int, flows_per_party: int, data: int) -> str:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    text: str = module.generate(parties, flows_per_party, data, layers=4, seed=3)
+    text: str = benchmark_models().generate(parties, flows_per_party, data, layers=4, seed=3)
     return text
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MODELS, ROOT, Run
+from conftest import MODELS, Run, benchmark_models
 from threatmodel.cli.options import run_assessment
 from threatmodel.engine.exposure import Analysis
 from threatmodel.report.analyze.json_format import setting_document
@@ -476,11 +476,7 @@ def test_large_model_pages_rows(
 
 
 def _layered(parties: int) -> str:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    text: str = module.generate(parties, 2, 5, toggles=3)
+    text: str = benchmark_models().generate(parties, 2, 5, toggles=3)
     return text
 
 

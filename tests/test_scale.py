@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import threatmodel.cli as cli_package
-from tests.conftest import ROOT, Run
+from tests.conftest import ROOT, Run, benchmark_models
 from threatmodel.cli import cli, options
 from threatmodel.engine import factored
 from threatmodel.engine.bdd import Bdd
@@ -454,3 +454,37 @@ def test_conditions_are_printed_only_when_a_report_asks_for_them() -> None:
         "ciphertext": "never",
     }
     assert analysis.printer.cache
+
+
+def test_an_analysis_past_the_facts_limit_stops_with_the_party_located(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = benchmark_models().sealed_relay(12, 3, 3)
+    path = tmp_path / "relay.yaml"
+    path.write_text(text, encoding="utf-8")
+    answered = json.loads(run_cli("analyze", str(path), "--format", "json").stdout)
+    assert answered["conditions"]["d0"]["p11"] == {"plaintext": "always", "ciphertext": "never"}
+    monkeypatch.setenv("THREATMODEL_MAX_FACTS", "60")
+    for command in (["check"], ["analyze"], ["explain", "--party", "p3", "--data", "d0"]):
+        result = run_cli(command[0], str(path), *command[1:])
+        assert result.exit_code == 2
+        (line,) = result.stderr.splitlines()
+        location, message = line.split(": error: ")
+        party = message.split("while deriving what ")[1].split(" holds")[0]
+        assert text.splitlines()[int(location.split(":")[1]) - 1].startswith(f"  {party}:")
+        assert message.startswith("the analysis passed 60 facts (a party reading a datum, or")
+        assert message.endswith("too many to analyse within the limit; raise THREATMODEL_MAX_FACTS")
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-1"])
+def test_a_facts_limit_that_is_no_positive_number_is_refused(
+    value: str, tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THREATMODEL_MAX_FACTS", value)
+    path = tmp_path / "relay.yaml"
+    path.write_text(benchmark_models().sealed_relay(3, 1, 1), encoding="utf-8")
+    result = run_cli("check", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: THREATMODEL_MAX_FACTS must be a positive number of facts, not '{value}'\n"
+    )

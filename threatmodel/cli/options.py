@@ -187,7 +187,7 @@ def _with_progress(
 ) -> R:
     from threatmodel.engine.bdd import TooLarge
     from threatmodel.engine.space import Mode, SettingsError
-    from threatmodel.engine.symbolic import ConditionTooLarge
+    from threatmodel.engine.symbolic import PartyTooLarge
 
     pins = overrides(assignments)
     progress = Progress("analysing")
@@ -197,7 +197,7 @@ def _with_progress(
         return run(loaded, Mode(mode), pins, max_settings, progress, min_evidence=tier)
     except SettingsError as exc:
         problem = click.BadParameter(str(exc), param_hint="--set")
-    except ConditionTooLarge as exc:
+    except PartyTooLarge as exc:
         problem = Diagnostic(loaded.locate("parties", exc.party), str(exc))
     except TooLarge as exc:
         problem = str(exc)

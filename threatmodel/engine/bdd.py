@@ -92,15 +92,22 @@ class TooLarge(Exception):
 
 def function_node_limit() -> int:
     """:data:`MAX_FUNCTION_NODES`, or the positive number in :data:`LIMIT_VARIABLE`."""
-    text = os.environ.get(LIMIT_VARIABLE, "").strip()
+    return limit_from_environment(LIMIT_VARIABLE, MAX_FUNCTION_NODES, "nodes")
+
+
+def limit_from_environment(variable: str, default: int, unit: str) -> int:
+    """The positive number of ``unit`` in the environment variable ``variable`` (``_``
+    allowed between digits), or ``default`` when it is unset or empty; :class:`TooLarge`
+    for anything else."""
+    text = os.environ.get(variable, "").strip()
     if not text:
-        return MAX_FUNCTION_NODES
+        return default
     try:
         limit = int(text.replace("_", ""))
     except ValueError:
         limit = 0
     if limit <= 0:
-        raise TooLarge(f"{LIMIT_VARIABLE} must be a positive number of nodes, not '{text}'")
+        raise TooLarge(f"{variable} must be a positive number of {unit}, not '{text}'")
     return limit
 
 
