@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from threatmodel.engine.evidence import ESTABLISHED, ElementTiers
 from threatmodel.engine.graph import EdgeKind, ModelEdge
@@ -69,9 +70,11 @@ class Rule(IntEnum):
     ACCESS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One rule application: ``premises`` give ``conclusion`` when ``guard`` is active."""
+class Step(NamedTuple):
+    """One rule application: ``premises`` give ``conclusion`` when ``guard`` is active.
+
+    A named tuple: both engines make one per rule application, millions in a large model,
+    and a tuple is made in a third of the time a frozen dataclass takes."""
 
     rule: Rule
     element: str
