@@ -289,7 +289,6 @@ LIMIT_ERROR = (
         ["check"],
         ["report", "-o", "report.html"],
         ["explain", "--party", "sink", "--data", "d"],
-        ["render", "-o", "diagrams"],
         ["coalitions", "--data", "d"],
     ],
 )
@@ -312,7 +311,23 @@ def test_conditions_past_the_node_limit_stop_with_the_party_located(
     assert match["path"] == "xor.yaml"
     defined = text.splitlines()[int(match["line"]) - 1]
     assert defined.startswith(f"  {match['party']}:")
-    assert not Path("report.html").exists() and not Path("diagrams").exists()
+    assert not Path("report.html").exists()
+
+
+def test_diagrams_need_no_conditions_so_a_model_past_the_node_limit_is_drawn(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("xor.yaml").write_text(xor_model(3), encoding="utf-8")
+    arguments = ["xor.yaml", "-o", "diagrams", "--format", "dot", "--scenario", "default"]
+    assert run_cli("render", *arguments).exit_code == 0
+    drawn = Path("diagrams/xor.default.dot").read_bytes()
+    monkeypatch.setenv("THREATMODEL_MAX_CONDITION_NODES", "2")
+    result = run_cli("render", *arguments, "--set", "t0=true")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert Path("diagrams/xor.default.dot").read_bytes() != drawn, "t0 crosses the datum over"
+    assert run_cli("analyze", "xor.yaml").exit_code == 2, "the conditions are still too large"
 
 
 def threshold_model(toggles: int, at_least: int) -> str:

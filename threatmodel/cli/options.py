@@ -6,6 +6,7 @@ Only the ``cli`` package prints or exits.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -214,14 +215,22 @@ def _with_progress(
 
 
 def run_analysis(
-    path: str, mode: str, assignments: Sequence[str], min_evidence: str | None = None
+    path: str,
+    mode: str,
+    assignments: Sequence[str],
+    min_evidence: str | None = None,
+    *,
+    symbolic: bool = True,
 ) -> Analysis:
-    """Load and analyse a model without judging it (``explain``, ``render``)."""
+    """Load and analyse a model without judging it (``explain``, ``render``); with
+    ``symbolic=False``, the exposure conditions are left until asked for (see
+    :func:`threatmodel.engine.exposure.analyze`)."""
     from threatmodel.engine.exposure import analyze
 
     overrides(assignments)  # report malformed --set before reading the model
     loaded = load_or_exit(path)
-    return _with_progress(analyze, loaded, mode, assignments, DEFAULT_MAX_SETTINGS, min_evidence)
+    run = functools.partial(analyze, symbolic=symbolic)
+    return _with_progress(run, loaded, mode, assignments, DEFAULT_MAX_SETTINGS, min_evidence)
 
 
 def run_assessment(

@@ -144,7 +144,7 @@ def render(
         raise click.UsageError("--diff draws two scenarios; it excludes --scenario and --focus")
     overrides(assignments)
     backend = _backend(Choice(backend_choice), output_format)
-    analysis = run_analysis(model, mode, assignments)
+    analysis = run_analysis(model, mode, assignments, symbolic=False)  # diagrams print none
     if highlight is not None and highlight not in analysis.problem.data:
         hint = did_you_mean(highlight, analysis.problem.data)
         raise click.BadParameter(f"unknown datum '{highlight}'{hint}", param_hint="--highlight")

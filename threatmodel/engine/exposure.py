@@ -21,7 +21,7 @@ from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.closure import Closure, close
 from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import Activity, Fact, Problem
-from threatmodel.engine.lazy import Mapped
+from threatmodel.engine.lazy import Later, Mapped
 from threatmodel.engine.nearest import closest_satisfying, nearest_allowed
 from threatmodel.engine.pool import POOL, Pool, coalition_name, fixed_pool
 from threatmodel.engine.space import Mode, Setting, SettingsError, Space, make_space
@@ -171,7 +171,8 @@ class Analysis:
     loaded: LoadedModel
     space: Space
     problem: Problem
-    conditions: Conditions
+    symbolic: Later[Conditions] = field(repr=False)
+    """The exposure conditions, made when first asked for (:attr:`conditions`)."""
     listed: Sequence[Setting]
     """Every allowed setting in product order when ``complete``; else the default setting
     and the named scenarios.  Their results (:attr:`settings`) are computed when read:
@@ -185,9 +186,7 @@ class Analysis:
     """Named scenarios that agree with the ``--set`` pins."""
     impacts: list[Impact]
     """Toggles first, then free assumptions, each sorted by name."""
-    dead_toggles: list[str]
     evaluator: SettingEvaluator = field(repr=False)
-    printer: ConditionPrinter = field(repr=False)
     pools: Mapping[str, Pool] = field(default_factory=dict, repr=False)
     """Expectation id → the pooled reader of its coalition, for coalition expectations."""
     _memo: dict[tuple[Hashable, ...], Any] = field(
@@ -213,6 +212,22 @@ class Analysis:
         """The analysis of each setting of :attr:`listed`, made afresh when read (see
         :meth:`SettingEvaluator.passing`)."""
         return Mapped(self.evaluator.passing, self.listed)
+
+    @property
+    def conditions(self) -> Conditions:
+        """For every fact, the allowed settings in which it holds (the symbolic fixpoint,
+        run when first asked for: ``render`` never asks)."""
+        return self.symbolic.get()
+
+    @property
+    def printer(self) -> ConditionPrinter:
+        """Prints the conditions, each distinct function once."""
+        return self.remember(("printer",), lambda: ConditionPrinter(self.conditions))
+
+    @property
+    def dead_toggles(self) -> list[str]:
+        """Toggles that change no exposure in any allowed setting."""
+        return self.remember(("dead toggles",), lambda: _dead_toggles(self.space, self.conditions))
 
     @property
     def condition_texts(self) -> dict[str, dict[str, dict[str, str]]]:
@@ -390,12 +405,16 @@ def analyze(
     *,
     bdd: Bdd | None = None,
     min_evidence: Evidence | None = None,
+    symbolic: bool = True,
 ) -> Analysis:
     """Analyse a loaded model; raise :class:`SettingsError` for impossible ``--set`` pins.
 
     ``bdd``: a manager to build the conditions in (its variables are declared in it), so
     that two analyses can be compared; by default a fresh one.  ``min_evidence``: count
-    only derivations at that evidence tier or stronger.
+    only derivations at that evidence tier or stronger.  ``symbolic=False`` leaves the
+    exposure conditions to be computed when first asked for: a report of chosen settings
+    (diagrams) needs none, and then a model whose conditions are too large to compute is
+    drawn all the same.
 
     Examples
     --------
@@ -419,7 +438,9 @@ def analyze(
     if allowed == bdd.false:
         pins = ", ".join(f"{k}={str(v).lower()}" for k, v in sorted(space.pinned.items()))
         raise SettingsError(f"no allowed setting has {pins}: the constraints exclude it")
-    conditions = solve(problem, space, bdd, allowed, progress)
+    conditions = Later(lambda: solve(problem, space, bdd, allowed, progress))
+    if symbolic:
+        conditions.get()
     pools = {
         expectation_id: fixed_pool(
             model, coalition_members(model, expectation_id), space, bdd, conditions
@@ -450,12 +471,11 @@ def analyze(
             chosen.setdefault(space.key(result.setting), result.setting)
         listed = [chosen[key] for key in sorted(chosen)]
     impacts = _impacts(space, evaluator, default)
-    printer = ConditionPrinter(conditions)
     analysis = Analysis(
         loaded=loaded,
         space=space,
         problem=problem,
-        conditions=conditions,
+        symbolic=conditions,
         listed=listed,
         complete=enumerated is not None,
         total_settings=total,
@@ -463,11 +483,12 @@ def analyze(
         default_forced=default_forced,
         scenarios=scenarios,
         impacts=impacts,
-        dead_toggles=_dead_toggles(space, conditions),
         evaluator=evaluator,
-        printer=printer,
         pools=pools,
     )
+    if symbolic:  # a limit passed stops the analysis here, not in the middle of a report
+        for pool in pools.values():
+            pool.symbolic.get()
     return analysis
 
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from threatmodel.engine.bdd import Bdd, Function
 from threatmodel.engine.closure import Closure, derive
 from threatmodel.engine.graph import model_edges
 from threatmodel.engine.inference import CIPHER, PLAIN, Fact, Problem, Step
+from threatmodel.engine.lazy import Later
 from threatmodel.engine.space import Space
 from threatmodel.engine.symbolic import Conditions, solve
 from threatmodel.load import expr
@@ -168,8 +169,14 @@ class Pool:
 
     members: tuple[str, ...]
     problem: Problem
-    conditions: Conditions
-    """The pool's facts (party :data:`POOL`) as functions of the toggles."""
+    symbolic: Later[Conditions] = field(repr=False)
+    """The pool's facts (party :data:`POOL`) as functions of the toggles, made when first
+    asked for (:attr:`conditions`)."""
+
+    @property
+    def conditions(self) -> Conditions:
+        """The pool's facts as functions of the toggles."""
+        return self.symbolic.get()
 
     def closure(self, base: Closure) -> Closure:
         """``base`` (the closure of the model in one setting) with the pool's facts added."""
@@ -177,12 +184,13 @@ class Pool:
 
 
 def fixed_pool(
-    model: Model, members: Iterable[str], space: Space, bdd: Bdd, base: Conditions
+    model: Model, members: Iterable[str], space: Space, bdd: Bdd, base: Later[Conditions]
 ) -> Pool:
-    """The pool of a known coalition, from the fixpoint ``base`` of the model."""
+    """The pool of a known coalition, from the fixpoint ``base`` of the model (both made
+    when the pool's conditions are first asked for)."""
     ordered = tuple(sorted(set(members)))
     problem = pooled_problem(model, fixed_members(ordered))
-    return Pool(ordered, problem, pool_conditions(problem, space, bdd, base))
+    return Pool(ordered, problem, Later(lambda: pool_conditions(problem, space, bdd, base.get())))
 
 
 @dataclass(frozen=True)
