@@ -171,7 +171,7 @@ class Analysis:
     loaded: LoadedModel
     space: Space
     problem: Problem
-    symbolic: Later[Conditions] = field(repr=False)
+    deferred_conditions: Later[Conditions] = field(repr=False)
     """The exposure conditions, made when first asked for (:attr:`conditions`)."""
     listed: Sequence[Setting]
     """Every allowed setting in product order when ``complete``; else the default setting
@@ -217,7 +217,7 @@ class Analysis:
     def conditions(self) -> Conditions:
         """For every fact, the allowed settings in which it holds (the symbolic fixpoint,
         run when first asked for: ``render`` never asks)."""
-        return self.symbolic.get()
+        return self.deferred_conditions.get()
 
     @property
     def printer(self) -> ConditionPrinter:
@@ -475,7 +475,7 @@ def analyze(
         loaded=loaded,
         space=space,
         problem=problem,
-        symbolic=conditions,
+        deferred_conditions=conditions,
         listed=listed,
         complete=enumerated is not None,
         total_settings=total,
@@ -488,7 +488,7 @@ def analyze(
     )
     if symbolic:  # a limit passed stops the analysis here, not in the middle of a report
         for pool in pools.values():
-            pool.symbolic.get()
+            pool.deferred_conditions.get()
     return analysis
 
 

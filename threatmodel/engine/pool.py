@@ -169,14 +169,14 @@ class Pool:
 
     members: tuple[str, ...]
     problem: Problem
-    symbolic: Later[Conditions] = field(repr=False)
+    deferred_conditions: Later[Conditions] = field(repr=False)
     """The pool's facts (party :data:`POOL`) as functions of the toggles, made when first
     asked for (:attr:`conditions`)."""
 
     @property
     def conditions(self) -> Conditions:
         """The pool's facts as functions of the toggles."""
-        return self.symbolic.get()
+        return self.deferred_conditions.get()
 
     def closure(self, base: Closure) -> Closure:
         """``base`` (the closure of the model in one setting) with the pool's facts added."""
